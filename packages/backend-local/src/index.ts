@@ -1,0 +1,1 @@
+export { LocalStore, LocalStagedWrite, INTERNAL_FOLDER, type LocalStoreOptions } from './local-store.js';

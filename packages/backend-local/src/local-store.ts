@@ -1,0 +1,263 @@
+import { randomBytes } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
+import { link, mkdir, open, rename, rm, rmdir, stat, unlink, utimes } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  BackendError, DurableFileWriter, InvalidInputError, PreconditionFailedError, describeIssues, throwIfAborted,
+  type GetOptions, type GetResult, type ListEntry, type ListOptions, type ObjectInfo, type ObjectStore,
+  type OperationOptions, type PutBody, type PutOptions, type PutResult, type StagedWrite, type StoreCapabilities,
+} from '@modelreg/core';
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import { KeyLocks } from './key-lock.js';
+import { sortedWalk } from './sorted-walk.js';
+import { translateFsError } from './translate-error.js';
+
+/** Top-level folder of the store's own temp files and locks; never listed, never a valid key. */
+export const INTERNAL_FOLDER = '.modelreg-internal';
+const DELETE_CONCURRENCY = 16;
+const READ_CHUNK_BYTES = 1 << 20;
+
+const localStoreOptionsSchema = z.strictObject({
+  /** The folder that holds the objects; created on first write. */
+  root: z.string().min(1, 'must name a folder, e.g. "./.modelreg"'),
+  /**
+   * fsync each object and its folder before a write returns, so a power loss never leaves a torn
+   * or lost object. Turn off only for throwaway stores. @default true
+   */
+  durable: z.boolean().default(true),
+});
+
+export type LocalStoreOptions = z.input<typeof localStoreOptionsSchema>;
+
+/**
+ * `ObjectStore` on a local folder. Every write streams into a temp file inside the folder, is
+ * fsynced, then renamed into place under a per-key lock, so readers never see a torn object and
+ * conditional writes are atomic across processes on the same machine.
+ */
+export class LocalStore implements ObjectStore {
+  readonly capabilities: StoreCapabilities = { conditionalWrites: true, staging: true, boundedMemory: true };
+  readonly root: string;
+  readonly description: string;
+  private readonly durable: boolean;
+  private readonly tempFolder: string;
+  private readonly locks: KeyLocks;
+
+  constructor(options: LocalStoreOptions) {
+    const parsed = localStoreOptionsSchema.safeParse(options);
+    if (!parsed.success) throw new InvalidInputError(`Invalid LocalStore options: ${describeIssues(parsed.error)}.`);
+    this.root = resolve(parsed.data.root);
+    this.durable = parsed.data.durable;
+    this.description = `local:${this.root}`;
+    this.tempFolder = join(this.root, INTERNAL_FOLDER, 'tmp');
+    this.locks = new KeyLocks(join(this.root, INTERNAL_FOLDER, 'locks'));
+  }
+
+  async put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
+    throwIfAborted(options.signal, key);
+    const staged = await this.stage(options);
+    try {
+      const source = body instanceof Readable ? body : Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)]);
+      await pipeline(source, staged.stream, { signal: options.signal });
+      return await staged.commitWith(key, options);
+    } catch (error) {
+      throw translateFsError(error, key, this.root);
+    } finally {
+      await staged.discard();
+    }
+  }
+
+  async get(key: string, options: GetOptions = {}): Promise<GetResult> {
+    throwIfAborted(options.signal, key);
+    const path = this.pathOf(key);
+    try {
+      const file = await open(path, 'r');
+      const info = toInfo(await file.stat({ bigint: true }));
+      const start = options.range?.offset ?? 0;
+      const end = options.range?.length === undefined ? undefined : start + options.range.length - 1;
+      const body = file.createReadStream({ start, ...(end === undefined ? {} : { end }), highWaterMark: READ_CHUNK_BYTES, signal: options.signal });
+      return { ...info, body };
+    } catch (error) {
+      throw translateFsError(error, key, this.root);
+    }
+  }
+
+  async head(key: string, options: OperationOptions = {}): Promise<ObjectInfo | undefined> {
+    throwIfAborted(options.signal, key);
+    try {
+      const info = await stat(this.pathOf(key), { bigint: true });
+      return info.isFile() ? toInfo(info) : undefined;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw translateFsError(error, key, this.root);
+    }
+  }
+
+  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
+    const isInternal = (key: string) => key === INTERNAL_FOLDER || key.startsWith(`${INTERNAL_FOLDER}/`);
+    try {
+      for await (const entry of sortedWalk(this.root, prefix, options.delimiter === '/', isInternal)) {
+        throwIfAborted(options.signal, prefix);
+        if (entry.type === 'folder') {
+          yield { type: 'prefix', prefix: entry.prefix };
+          continue;
+        }
+        const info = await this.head(entry.key); // undefined when deleted since the folder was read
+        if (info) yield { type: 'object', key: entry.key, ...info };
+      }
+    } catch (error) {
+      throw translateFsError(error, prefix, this.root);
+    }
+  }
+
+  async delete(keys: readonly string[], options: OperationOptions = {}): Promise<void> {
+    throwIfAborted(options.signal);
+    const limit = pLimit(DELETE_CONCURRENCY);
+    const results = await Promise.allSettled(keys.map((key) => limit(() => this.deleteOne(key, options.signal))));
+    const failures = results.flatMap((result, index) => (result.status === 'rejected' ? [{ key: keys[index]!, error: result.reason as Error }] : []));
+    if (failures.length > 0) {
+      throw new BackendError(
+        `Could not delete ${failures.length} of ${keys.length} objects: ${failures.slice(0, 5).map((f) => `${f.key} (${f.error.message})`).join('; ')}`,
+        { key: failures[0]!.key, cause: failures[0]!.error },
+      );
+    }
+  }
+
+  async touch(key: string, options: OperationOptions = {}): Promise<void> {
+    throwIfAborted(options.signal, key);
+    const now = new Date();
+    try {
+      await utimes(this.pathOf(key), now, now);
+    } catch (error) {
+      throw translateFsError(error, key, this.root);
+    }
+  }
+
+  /** A temp file in the store's own folder, so publishing it is a rename on the same filesystem. */
+  async stage(options: OperationOptions = {}): Promise<LocalStagedWrite> {
+    throwIfAborted(options.signal);
+    await mkdir(this.tempFolder, { recursive: true });
+    return new LocalStagedWrite(this, join(this.tempFolder, `${Date.now().toString(36)}-${randomBytes(8).toString('hex')}`), this.durable);
+  }
+
+  /** Publishes a complete (already fsynced) temp file under `key`, applying the write's condition atomically. */
+  async publish(tempPath: string, key: string, options: PutOptions): Promise<PutResult> {
+    const path = this.pathOf(key);
+    try {
+      const info = await this.locks.withLock(key, async () => {
+        if (options.ifMatch !== undefined) {
+          const current = await this.head(key);
+          if (current?.etag !== options.ifMatch) {
+            throw new PreconditionFailedError(`Object ${key} ${current ? 'changed' : 'does not exist'}: etag ${options.ifMatch} no longer matches`, { key });
+          }
+        }
+        // A create links the temp file (atomic, fails if the key exists); the temp name is removed by discard().
+        await this.withParentFolder(path, () => (options.ifNoneMatch === '*' ? linkOnce(tempPath, path, key) : rename(tempPath, path)));
+        return toInfo(await stat(path, { bigint: true }));
+      });
+      if (this.durable) await syncPath(dirname(path));
+      return { etag: info.etag };
+    } catch (error) {
+      throw translateFsError(error, key, this.root);
+    }
+  }
+
+  private async deleteOne(key: string, signal: AbortSignal | undefined): Promise<void> {
+    throwIfAborted(signal, key);
+    const path = this.pathOf(key);
+    await this.locks.withLock(key, () => unlink(path)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT' && error.code !== 'ENOTDIR') throw translateFsError(error, key, this.root);
+    });
+    await this.removeEmptyFolders(dirname(path));
+  }
+
+  /** Deleting the last object of a folder removes the folder, so listings show no empty prefixes. */
+  private async removeEmptyFolders(folder: string): Promise<void> {
+    for (let current = folder; current.startsWith(this.root + sep); current = dirname(current)) {
+      try {
+        await rmdir(current);
+      } catch {
+        return; // not empty, already gone, or in use: a later delete will tidy it
+      }
+    }
+  }
+
+  /** Creates the key's folder and runs the rename; retried when a concurrent delete removed the empty folder in between. */
+  private async withParentFolder<T>(path: string, publish: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      await mkdir(dirname(path), { recursive: true });
+      try {
+        return await publish();
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  /** Maps a key to its file, refusing anything that could escape the folder or hit the store's own files. */
+  pathOf(key: string): string {
+    const segments = key.split('/');
+    const bad = segments.find((segment) => segment === '' || segment === '.' || segment === '..' || segment.includes('\\') || segment.includes('\0'));
+    if (bad !== undefined || segments[0] === INTERNAL_FOLDER) {
+      throw new InvalidInputError(`Key ${JSON.stringify(key)} is not valid for a local store: segments must be non-empty, not "." or "..", and not start with ${INTERNAL_FOLDER}.`, { key });
+    }
+    return join(this.root, ...segments);
+  }
+}
+
+/** Bytes streamed into the store's temp folder, published under a key once complete. */
+export class LocalStagedWrite implements StagedWrite {
+  readonly stream: DurableFileWriter;
+
+  constructor(
+    private readonly store: LocalStore,
+    private readonly tempPath: string,
+    durable: boolean,
+  ) {
+    this.stream = new DurableFileWriter(tempPath, durable);
+  }
+
+  commit(key: string): Promise<PutResult> {
+    return this.commitWith(key, {});
+  }
+
+  commitWith(key: string, options: PutOptions): Promise<PutResult> {
+    return this.store.publish(this.tempPath, key, options);
+  }
+
+  async discard(): Promise<void> {
+    // Wait for the close: the writer may still be creating its file, which must not appear after the rm.
+    if (!this.stream.closed) await new Promise((resolve) => this.stream.destroy().once('close', resolve));
+    await rm(this.tempPath, { force: true });
+  }
+}
+
+function toInfo(info: BigIntStats): ObjectInfo {
+  return {
+    size: Number(info.size),
+    // Every write renames a new file into place, so inode and nanosecond mtime change with each one.
+    etag: `${info.ino.toString(36)}-${info.mtimeNs.toString(36)}-${info.size.toString(36)}`,
+    lastModified: new Date(Number(info.mtimeMs)),
+  };
+}
+
+async function linkOnce(tempPath: string, path: string, key: string): Promise<void> {
+  try {
+    await link(tempPath, path); // atomic create-if-absent: fails with EEXIST when the key exists
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new PreconditionFailedError(`Object ${key} already exists`, { key });
+    throw error;
+  }
+}
+
+async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

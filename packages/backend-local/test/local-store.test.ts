@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { IntegrityError, InvalidInputError, InvalidManifestError, createRegistry, type ObjectStore } from '@modelreg/core';
+import { INTERNAL_FOLDER, LocalStore } from '../src/index.js';
+
+let root: string;
+let store: LocalStore;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'modelreg-local-'));
+  store = new LocalStore({ root });
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function snapshot(target: ObjectStore): Promise<Record<string, string>> {
+  const entries: Record<string, string> = {};
+  for await (const entry of target.list('')) if (entry.type === 'object') entries[entry.key] = entry.etag;
+  return entries;
+}
+
+describe('LocalStore', () => {
+  it('validates its options, naming the field', () => {
+    expect(() => new LocalStore({ root: '' })).toThrow(/Invalid LocalStore options: root: must name a folder/);
+    expect(() => new LocalStore({ root, fsync: true } as never)).toThrow(InvalidInputError);
+  });
+
+  it('refuses keys that could escape the folder or reach its own files', async () => {
+    for (const key of ['a/../../etc/passwd', '/abs', 'a//b', `${INTERNAL_FOLDER}/tmp/x`, 'a\\b']) {
+      await expect(store.put(key, Buffer.from('x'))).rejects.toThrow(InvalidInputError);
+    }
+  });
+
+  it('leaves no object and no temp file when a streamed body fails midway', async () => {
+    const failing = new Readable({
+      read() {
+        this.push(Buffer.alloc(1024 * 1024));
+        this.destroy(new Error('network dropped'));
+      },
+    });
+    await expect(store.put('model.bin', failing)).rejects.toThrow(/network dropped/);
+    expect(await snapshot(store)).toEqual({});
+    expect(await readdir(join(root, INTERNAL_FOLDER, 'tmp'))).toEqual([]);
+  });
+
+  it('never lists its temp files, even ones a crashed process left behind', async () => {
+    await store.put('a/object', Buffer.from('x'));
+    await writeFile(join(root, INTERNAL_FOLDER, 'tmp', 'left-by-a-crash'), 'partial');
+    expect(Object.keys(await snapshot(store))).toEqual(['a/object']);
+  });
+
+  it('removes folders emptied by deletes so they are not listed as prefixes', async () => {
+    await store.put('models/s/p/t/1/manifest.json', Buffer.from('{}'));
+    await store.put('models/s/p/t/2/manifest.json', Buffer.from('{}'));
+    await store.delete(['models/s/p/t/1/manifest.json']);
+    const prefixes: string[] = [];
+    for await (const entry of store.list('models/s/p/t/', { delimiter: '/' })) if (entry.type === 'prefix') prefixes.push(entry.prefix);
+    expect(prefixes).toEqual(['models/s/p/t/2/']);
+    expect(await readdir(join(root, 'models', 's', 'p', 't'))).toEqual(['2']);
+  });
+});
+
+describe('registry on a local folder', () => {
+  it('pushes a file through staging: blob stored once, no temp files left, re-push writes nothing new', async () => {
+    const registry = createRegistry({ backend: store });
+    const file = join(root, '..', `${root.split('/').pop()}-model.bin`);
+    await writeFile(file, Buffer.alloc(2 * 1024 * 1024, 3));
+    try {
+      const first = await registry.push('shop/sales/xgb', [{ name: 'model.bin', body: file }]);
+      const second = await registry.push('shop/sales/xgb', [{ name: 'model.bin', body: file }]);
+      expect([first.uploadedBytes, second.uploadedBytes]).toEqual([2 * 1024 * 1024, 0]);
+      expect(await readdir(join(root, INTERNAL_FOLDER, 'tmp'))).toEqual([]);
+      expect(Object.keys(await snapshot(store)).filter((key) => key.startsWith('blobs/'))).toHaveLength(1);
+    } finally {
+      await rm(file, { force: true });
+    }
+  });
+
+  it('reports a manifest corrupted on disk by key and changes nothing', async () => {
+    const registry = createRegistry({ backend: store });
+    await registry.push('shop/sales/xgb', [{ name: 'model.bin', body: Buffer.from('weights') }]);
+    const manifestPath = join(root, 'models', 'shop', 'sales', 'xgb', '1', 'manifest.json');
+    await writeFile(manifestPath, JSON.stringify({ store: 'shop', version: 1 }));
+    const before = await snapshot(store);
+    await expect(registry.manifest('shop/sales/xgb@1')).rejects.toThrow(InvalidManifestError);
+    await expect(registry.manifest('shop/sales/xgb@1')).rejects.toThrow(/models\/shop\/sales\/xgb\/1\/manifest.json has schemaVersion undefined, not 2/);
+    expect(await snapshot(store)).toEqual(before);
+  });
+
+  it('detects a blob tampered with on disk and leaves no partial file', async () => {
+    const registry = createRegistry({ backend: store });
+    const pushed = await registry.push('shop/sales/xgb', [{ name: 'model.bin', body: Buffer.from('genuine weights') }]);
+    const blobPath = join(root, ...registry.keys.blobKey(pushed.manifest.artifacts[0]!.digest).split('/'));
+    await writeFile(blobPath, 'genuine weighTs');
+    const out = join(root, '..', `${root.split('/').pop()}-out`);
+    try {
+      await expect(registry.pull(pushed.ref, out)).rejects.toBeInstanceOf(IntegrityError);
+      expect(await readdir(out)).toEqual([]);
+      expect(await readFile(blobPath, 'utf8')).toBe('genuine weighTs'); // evidence kept for verify/repair
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});

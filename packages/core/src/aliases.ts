@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { InvalidManifestError } from './errors.js';
+import { describeIssues } from './manifest.js';
+
+export const aliasEventSchema = z.strictObject({
+  version: z.number().int().positive(),
+  at: z.iso.datetime(),
+  action: z.enum(['set', 'rollback']),
+  /** Free text from the caller, e.g. a ticket or a pipeline run. */
+  reason: z.string().optional(),
+});
+
+/** What an alias key holds: the current target, the targets it can roll back to, and its history. */
+export const aliasDocumentSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  alias: z.string().min(1),
+  version: z.number().int().positive(),
+  /** Earlier targets, most recent last: `rollback` pops from here. */
+  previous: z.array(z.number().int().positive()),
+  /** Every move, oldest first, capped at the registry's `aliasHistoryLimit`. */
+  history: z.array(aliasEventSchema),
+});
+
+export type AliasDocument = z.infer<typeof aliasDocumentSchema>;
+export type AliasEvent = z.infer<typeof aliasEventSchema>;
+
+export function decodeAlias(bytes: Buffer, key: string): AliasDocument {
+  let data: unknown;
+  try {
+    data = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new InvalidManifestError(`Alias ${key} is not valid JSON; set the alias again to repair it.`, { key, cause: error });
+  }
+  const result = aliasDocumentSchema.safeParse(data);
+  if (!result.success) throw new InvalidManifestError(`Alias ${key} is invalid: ${describeIssues(result.error)}. Set the alias again to repair it.`, { key });
+  return result.data;
+}
+
+/** The document after moving the alias to `version` (a `set`) or back to its previous target (a `rollback`). */
+export function moveAlias(
+  current: AliasDocument | undefined,
+  alias: string,
+  move: { action: 'set'; version: number; reason?: string | undefined } | { action: 'rollback'; reason?: string | undefined },
+  limit: number,
+): AliasDocument {
+  const previous = current ? [...current.previous] : [];
+  let version: number;
+  if (move.action === 'set') {
+    if (current && current.version !== move.version) previous.push(current.version);
+    version = move.version;
+  } else {
+    const target = previous.pop();
+    if (target === undefined) throw new Error('rollback without a previous target');
+    version = target;
+  }
+  const event: AliasEvent = { version, at: new Date().toISOString(), action: move.action, ...(move.reason ? { reason: move.reason } : {}) };
+  return {
+    schemaVersion: 1,
+    alias,
+    version,
+    previous: previous.slice(-limit),
+    history: [...(current?.history ?? []), event].slice(-limit),
+  };
+}

@@ -1,0 +1,150 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Readable, pipeline as pipelineWithCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { writeDurably, writeFileAtomic } from './atomic-file.js';
+import { type Digest, HashingStream, VerifyingStream, sha256 } from './digest.js';
+import { IntegrityError, NotFoundError } from './errors.js';
+import type { KeyScheme } from './keys.js';
+import type { ObjectInfo, ObjectStore } from './object-store.js';
+import { type ArtifactSource, openSource } from './sources.js';
+
+export interface StoredBlob {
+  digest: Digest;
+  size: number;
+  /** Bytes sent to the store: 0 when the blob already existed. */
+  uploadedBytes: number;
+}
+
+export interface BlobStoreOptions {
+  /** Existing blobs older than this are touched on reuse so a concurrent gc cannot sweep them. */
+  touchAfterMs: number;
+  tempDir?: string | undefined;
+}
+
+interface Signal {
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * The content-addressed blob layer: every file's bytes are stored once under their sha256 and shared
+ * by every version that contains them. The only module that knows how file contents are laid out,
+ * so chunked storage can be added here without touching backends or the registry.
+ */
+export class BlobStore {
+  constructor(
+    private readonly backend: ObjectStore,
+    private readonly keys: KeyScheme,
+    private readonly options: BlobStoreOptions,
+  ) {}
+
+  key(digest: Digest): string {
+    return this.keys.blobKey(digest);
+  }
+
+  /** Stores a source unless a blob with the same bytes exists; reads the source as few times as the backend allows. */
+  async put(source: ArtifactSource, { signal }: Signal = {}): Promise<StoredBlob> {
+    if (source.kind === 'bytes') return this.putHashed(sha256(source.data), source.data.length, source, signal);
+    if (this.backend.capabilities.staging && this.backend.stage) return this.putStaged(source, signal);
+    if (source.kind === 'file') {
+      const { digest, size } = await hashStream(openSource(source), signal);
+      return this.putHashed(digest, size, source, signal);
+    }
+    return this.putSpooled(source.stream, signal);
+  }
+
+  /** One read: hash while the backend stages the bytes, then publish them under their digest or drop them. */
+  private async putStaged(source: ArtifactSource, signal: AbortSignal | undefined): Promise<StoredBlob> {
+    const staged = await this.backend.stage!({ signal });
+    try {
+      const hasher = new HashingStream();
+      await pipeline([openSource(source), hasher, staged.stream], { signal });
+      const { digest, size } = hasher;
+      const key = this.key(digest);
+      if (await this.reuse(key, size, signal)) {
+        await staged.discard();
+        return { digest, size, uploadedBytes: 0 };
+      }
+      await staged.commit(key);
+      return { digest, size, uploadedBytes: size };
+    } catch (error) {
+      await staged.discard();
+      throw error;
+    }
+  }
+
+  /** A stream of unknown length is spooled to a temp file while hashed, then uploaded from there. */
+  private async putSpooled(stream: Readable, signal: AbortSignal | undefined): Promise<StoredBlob> {
+    const folder = await mkdtemp(join(this.options.tempDir ?? tmpdir(), 'modelreg-spool-'));
+    try {
+      const path = join(folder, 'body');
+      const hasher = new HashingStream();
+      await writeDurably(path, stream, { signal, through: [hasher] });
+      return await this.putHashed(hasher.digest, hasher.size, { kind: 'file', path, size: hasher.size }, signal);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+
+  private async putHashed(digest: Digest, size: number, source: ArtifactSource, signal: AbortSignal | undefined): Promise<StoredBlob> {
+    const key = this.key(digest);
+    if (await this.reuse(key, size, signal)) return { digest, size, uploadedBytes: 0 };
+    await this.backend.put(key, openSource(source), { size, signal, contentType: 'application/octet-stream' });
+    const written = await this.backend.head(key, { signal });
+    if (written?.size !== size) {
+      throw new IntegrityError(`Blob ${key} was uploaded with ${size} bytes but the store reports ${written?.size ?? 'no object'}; push again.`, { key });
+    }
+    return { digest, size, uploadedBytes: size };
+  }
+
+  /**
+   * True when the blob exists with the right size. An old blob is touched so that a garbage
+   * collection running now keeps it: a push that finishes within half the grace period is safe.
+   */
+  private async reuse(key: string, size: number, signal: AbortSignal | undefined): Promise<boolean> {
+    const info = await this.backend.head(key, { signal });
+    if (!info) return false;
+    if (info.size !== size) return false; // a truncated blob: overwrite it with the right bytes
+    if (Date.now() - info.lastModified.getTime() > this.options.touchAfterMs) await this.backend.touch(key, { signal });
+    return true;
+  }
+
+  async head(digest: Digest, { signal }: Signal = {}): Promise<ObjectInfo | undefined> {
+    return this.backend.head(this.key(digest), { signal });
+  }
+
+  /** A stream of the blob's bytes that fails with `IntegrityError` unless they match digest and size. */
+  async open(blob: { digest: Digest; size: number }, label: string, { signal }: Signal = {}): Promise<Readable> {
+    const body = await this.read(blob.digest, label, signal);
+    const verifier = new VerifyingStream(blob, label);
+    // The consumer sees any read or integrity error on the returned stream; destroying it stops the read.
+    pipelineWithCallback(body, verifier, () => {});
+    return verifier;
+  }
+
+  /** Downloads a blob to `path`, verified; nothing is left at `path` (or beside it) unless every byte matched. */
+  async download(blob: { digest: Digest; size: number }, label: string, path: string, { signal }: Signal = {}): Promise<void> {
+    const body = await this.read(blob.digest, label, signal);
+    await writeFileAtomic(path, body, { signal, through: [new VerifyingStream(blob, label)] });
+  }
+
+  private async read(digest: Digest, label: string, signal: AbortSignal | undefined): Promise<Readable> {
+    const key = this.key(digest);
+    try {
+      return (await this.backend.get(key, { signal })).body;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      throw new NotFoundError(`${label}: blob ${key} is missing from the store; the version cannot be read until it is pushed again.`, { key, cause: error });
+    }
+  }
+}
+
+async function hashStream(stream: Readable, signal: AbortSignal | undefined): Promise<{ digest: Digest; size: number }> {
+  const hasher = new HashingStream();
+  await pipeline(stream, hasher, async (source: AsyncIterable<Buffer>) => {
+    for await (const _ of source); // drain: only the digest is wanted
+  }, { signal });
+  return { digest: hasher.digest, size: hasher.size };
+}
+

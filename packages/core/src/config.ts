@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { InvalidInputError } from './errors.js';
+import { encodeId } from './ids.js';
+import { normalizePrefix } from './keys.js';
+import { describeIssues, jsonValueSchema } from './manifest.js';
+import type { ObjectStore } from './object-store.js';
+
+function isObjectStore(value: unknown): value is ObjectStore {
+  const store = value as Partial<ObjectStore> | null;
+  return (
+    typeof store === 'object' && store !== null &&
+    ['put', 'get', 'head', 'list', 'delete', 'touch'].every((method) => typeof (store as Record<string, unknown>)[method] === 'function') &&
+    typeof store.capabilities === 'object'
+  );
+}
+
+const idSchema = (kind: 'type') =>
+  z.string().superRefine((id, ctx) => {
+    try {
+      encodeId(id, kind);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+
+export const modelTypeConfigSchema = z.strictObject({
+  /** Params merged under every push of this type (the push's own params win). @default {} */
+  defaultParams: z.record(z.string(), jsonValueSchema).default({}),
+  description: z.string().optional(),
+});
+
+export const registryConfigSchema = z.strictObject({
+  /** Where bytes live: any `ObjectStore` (local folder, S3, Azure, in-memory). */
+  backend: z.custom<ObjectStore>(isObjectStore, { message: 'must be an ObjectStore, e.g. new LocalStore({ root }) or new MemoryStore()' }),
+  /** Key prefix under which the registry keeps `models/` and `blobs/`, e.g. `team-a`. @default '' */
+  prefix: z
+    .string()
+    .default('')
+    .superRefine((prefix, ctx) => {
+      try {
+        normalizePrefix(prefix);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+  /** When set, only these model types may be pushed, each with its default params. @default undefined (any type) */
+  modelTypes: z.record(idSchema('type'), modelTypeConfigSchema).optional(),
+  /** Blobs moved at once by push, pull and other bulk work. @default 4 */
+  concurrency: z.number().int().min(1).max(256).default(4),
+  /** Unreferenced blobs younger than this are never garbage-collected. @default 86_400_000 (24 h) */
+  gcGracePeriodMs: z.number().int().min(1000).default(24 * 60 * 60 * 1000),
+  /** Versions kept per model line by retention when the call names no number. @default undefined (keep all) */
+  retention: z.strictObject({ keep: z.number().int().min(1) }).optional(),
+  /** Whether a bigger value is better, per metric name, for compare(); merged over the defaults (rmse lower, auc higher, ...). @default {} */
+  metricDirections: z.record(z.string().min(1), z.enum(['higher', 'lower'])).default({}),
+  /** Alias moves remembered for `rollback` and auditing. @default 100 */
+  aliasHistoryLimit: z.number().int().min(2).max(10_000).default(100),
+  /** Where streams of unknown length are spooled while hashed. @default os.tmpdir() */
+  tempDir: z.string().min(1).optional(),
+  /**
+   * Allow pushing to a store that does not enforce conditional writes. Concurrent pushes to one
+   * model line may then overwrite each other's versions: only for single-writer setups. @default false
+   */
+  allowUnsafeStore: z.boolean().default(false),
+});
+
+export type RegistryConfig = z.input<typeof registryConfigSchema>;
+export type ResolvedRegistryConfig = z.output<typeof registryConfigSchema>;
+
+/** Validates a registry config up front; the error names each offending field. */
+export function parseRegistryConfig(config: RegistryConfig): ResolvedRegistryConfig {
+  const result = registryConfigSchema.safeParse(config);
+  if (!result.success) throw new InvalidInputError(`Invalid registry config: ${describeIssues(result.error)}.`);
+  return result.data;
+}

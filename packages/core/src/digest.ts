@@ -1,0 +1,96 @@
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { IntegrityError, InvalidInputError } from './errors.js';
+
+/** A content digest as written in manifests: `sha256:<64 lowercase hex>`. */
+export type Digest = `sha256:${string}`;
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+export function isDigest(value: unknown): value is Digest {
+  return typeof value === 'string' && DIGEST.test(value);
+}
+
+export function assertDigest(value: string): Digest {
+  if (!isDigest(value)) throw new InvalidInputError(`Invalid digest ${JSON.stringify(value)}: expected "sha256:" and 64 lowercase hex characters.`);
+  return value;
+}
+
+/** The 64 hex characters of a digest. */
+export function digestHex(digest: Digest): string {
+  return digest.slice('sha256:'.length);
+}
+
+export function sha256(bytes: Uint8Array | string): Digest {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** A pass-through stream that hashes and counts what flows through it. */
+export class HashingStream extends Transform {
+  private readonly hash: Hash = createHash('sha256');
+  private bytes = 0;
+  private result: Digest | undefined;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.result = `sha256:${this.hash.digest('hex')}`;
+    callback();
+  }
+
+  get size(): number {
+    return this.bytes;
+  }
+
+  /** Available once the stream has ended. */
+  get digest(): Digest {
+    if (this.result === undefined) throw new Error('HashingStream.digest read before the stream ended');
+    return this.result;
+  }
+}
+
+/**
+ * A pass-through stream that fails with `IntegrityError` unless exactly `size` bytes hashing to
+ * `digest` flow through. Oversized bodies fail as soon as they overflow.
+ */
+export class VerifyingStream extends Transform {
+  private readonly hash: Hash = createHash('sha256');
+  private bytes = 0;
+
+  constructor(
+    private readonly expected: { digest: Digest; size: number },
+    private readonly label: string,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.expected.size) {
+      callback(this.mismatch(`more than the ${this.expected.size} bytes recorded`));
+      return;
+    }
+    this.hash.update(chunk);
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.bytes !== this.expected.size) {
+      callback(this.mismatch(`${this.bytes} bytes instead of the ${this.expected.size} recorded`));
+      return;
+    }
+    const actual = `sha256:${this.hash.digest('hex')}`;
+    callback(actual === this.expected.digest ? null : this.mismatch(`content hashes to ${actual}`));
+  }
+
+  private mismatch(problem: string): IntegrityError {
+    return new IntegrityError(
+      `${this.label} does not match ${this.expected.digest}: ${problem}. The stored blob is corrupt or was tampered with; run verify and push the file again.`,
+      { key: this.label },
+    );
+  }
+}

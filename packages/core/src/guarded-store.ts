@@ -1,0 +1,109 @@
+import { BackendError, InvalidInputError, ModelregError, throwIfAborted } from './errors.js';
+import type {
+  GetOptions, GetResult, ListEntry, ListOptions, ObjectInfo, ObjectStore, OperationOptions, PutBody, PutOptions, PutResult, StagedWrite,
+  StoreCapabilities,
+} from './object-store.js';
+
+/** Keys are relative, `/`-separated, with no empty, `.` or `..` segment. */
+export function assertValidKey(key: string): void {
+  if (typeof key !== 'string' || key === '' || key.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) {
+    throw new InvalidInputError(`Invalid storage key ${JSON.stringify(key)}: keys are relative "/"-separated paths without empty, "." or ".." segments.`, {
+      key: String(key),
+    });
+  }
+}
+
+/** Whatever a backend threw, the caller gets a `ModelregError` (a backend bug must not leak raw errors). */
+function normalize(error: unknown, key: string | undefined, store: ObjectStore): ModelregError {
+  if (error instanceof ModelregError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new BackendError(`${store.description}: unexpected error${key === undefined ? '' : ` on ${key}`}: ${message}`, { key, cause: error });
+}
+
+async function guard<T>(store: ObjectStore, key: string | undefined, signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+  throwIfAborted(signal, key);
+  try {
+    return await work();
+  } catch (error) {
+    throw normalize(error, key, store);
+  }
+}
+
+/**
+ * The one wrapper between the registry and any backend: validates keys, checks the abort signal
+ * before each call, and makes sure only core errors come out. Backends stay thin.
+ */
+export class GuardedStore implements ObjectStore {
+  constructor(private readonly inner: ObjectStore) {}
+
+  get capabilities(): StoreCapabilities {
+    return this.inner.capabilities;
+  }
+
+  get description(): string {
+    return this.inner.description;
+  }
+
+  put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
+    assertValidKey(key);
+    if (options.ifMatch !== undefined && options.ifNoneMatch !== undefined) {
+      throw new InvalidInputError(`put ${key}: ifMatch and ifNoneMatch cannot be combined.`, { key });
+    }
+    return guard(this.inner, key, options.signal, () => this.inner.put(key, body, options));
+  }
+
+  get(key: string, options: GetOptions = {}): Promise<GetResult> {
+    assertValidKey(key);
+    const range = options.range;
+    if (range && (!Number.isSafeInteger(range.offset) || range.offset < 0 || (range.length !== undefined && (!Number.isSafeInteger(range.length) || range.length < 1)))) {
+      throw new InvalidInputError(`get ${key}: invalid range ${JSON.stringify(range)}; offset must be >= 0 and length >= 1.`, { key });
+    }
+    return guard(this.inner, key, options.signal, () => this.inner.get(key, options));
+  }
+
+  head(key: string, options: OperationOptions = {}): Promise<ObjectInfo | undefined> {
+    assertValidKey(key);
+    return guard(this.inner, key, options.signal, () => this.inner.head(key, options));
+  }
+
+  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
+    throwIfAborted(options.signal, prefix);
+    try {
+      yield* this.inner.list(prefix, options);
+    } catch (error) {
+      throw normalize(error, prefix, this.inner);
+    }
+  }
+
+  delete(keys: readonly string[], options: OperationOptions = {}): Promise<void> {
+    keys.forEach(assertValidKey);
+    return guard(this.inner, keys[0], options.signal, () => this.inner.delete(keys, options));
+  }
+
+  touch(key: string, options: OperationOptions = {}): Promise<void> {
+    assertValidKey(key);
+    return guard(this.inner, key, options.signal, () => this.inner.touch(key, options));
+  }
+
+  get stage(): ObjectStore['stage'] {
+    const stage = this.inner.stage?.bind(this.inner);
+    if (!stage) return undefined;
+    return (options: OperationOptions = {}) =>
+      guard(this.inner, undefined, options.signal, async (): Promise<StagedWrite> => {
+        const staged = await stage(options);
+        return {
+          stream: staged.stream,
+          commit: (key) => {
+            assertValidKey(key);
+            return guard(this.inner, key, undefined, () => staged.commit(key));
+          },
+          discard: () => guard(this.inner, undefined, undefined, () => staged.discard()),
+        };
+      });
+  }
+
+  get verifyCapabilities(): ObjectStore['verifyCapabilities'] {
+    const verify = this.inner.verifyCapabilities?.bind(this.inner);
+    return verify && ((options: OperationOptions = {}) => guard(this.inner, undefined, options.signal, () => verify(options)));
+  }
+}

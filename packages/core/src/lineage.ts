@@ -1,0 +1,63 @@
+import { type ScanSource, scanManifests } from './manifest-scan.js';
+import type { Manifest } from './manifest.js';
+import { parsePinnedRef } from './refs.js';
+
+export interface LineageEntry {
+  /** `store/product/type@version` */
+  ref: string;
+  /** The role recorded on the edge, e.g. `source`. */
+  role: string;
+  /** 1 for a direct dependency or dependent, 2 for one of theirs, ... */
+  depth: number;
+  /** The version this entry was reached from. */
+  via: string;
+}
+
+const refOf = (manifest: Manifest) => `${manifest.store}/${manifest.product}/${manifest.type}@${manifest.version}`;
+
+/** Breadth-first walk from `start`, each node visited once (shortest depth), up to `maxDepth`. */
+async function walk(start: string, maxDepth: number, next: (ref: string) => Promise<Array<{ ref: string; role: string }>>): Promise<LineageEntry[]> {
+  const seen = new Set([start]);
+  const found: LineageEntry[] = [];
+  let frontier = [start];
+  for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
+    const following: string[] = [];
+    for (const via of frontier) {
+      for (const edge of await next(via)) {
+        if (seen.has(edge.ref)) continue;
+        seen.add(edge.ref);
+        found.push({ ...edge, depth, via });
+        following.push(edge.ref);
+      }
+    }
+    frontier = following;
+  }
+  return found;
+}
+
+/** The versions `manifest` was built from, transitively. */
+export async function dependenciesOf(source: ScanSource, manifest: Manifest, maxDepth: number, signal?: AbortSignal): Promise<LineageEntry[]> {
+  const manifests = new Map([[refOf(manifest), manifest]]);
+  return walk(refOf(manifest), maxDepth, async (ref) => {
+    let current = manifests.get(ref);
+    if (!current) {
+      const pinned = parsePinnedRef(ref);
+      current = await source.readManifest(pinned, pinned.version, { signal });
+      manifests.set(ref, current);
+    }
+    return current.dependencies;
+  });
+}
+
+/** The versions built from `manifest`, transitively: one scan of every manifest in the registry. */
+export async function dependentsOf(source: ScanSource, manifest: Manifest, maxDepth: number, signal?: AbortSignal): Promise<LineageEntry[]> {
+  const reverse = new Map<string, Array<{ ref: string; role: string }>>();
+  for await (const candidate of scanManifests(source, { signal })) {
+    for (const dependency of candidate.dependencies) {
+      const edges = reverse.get(dependency.ref) ?? [];
+      edges.push({ ref: refOf(candidate), role: dependency.role });
+      reverse.set(dependency.ref, edges);
+    }
+  }
+  return walk(refOf(manifest), maxDepth, async (ref) => reverse.get(ref) ?? []);
+}

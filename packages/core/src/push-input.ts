@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { InvalidInputError } from './errors.js';
+import { ARTIFACT_KINDS, type ArtifactKind, artifactNameSchema, dataRangeSchema, describeIssues, jsonValueSchema } from './manifest.js';
+import type { RefInput } from './refs.js';
+import type { ArtifactBody } from './sources.js';
+
+/** One file of a version being pushed. */
+export interface ArtifactInput {
+  /** Relative path inside the version, e.g. `model.onnx` or `folds/2/model.bin`. */
+  name: string;
+  /** A file path, bytes, or a stream. */
+  body: ArtifactBody;
+  /** @default 'model' */
+  kind?: ArtifactKind;
+  /** @default 'application/octet-stream' */
+  mediaType?: string;
+  /** Other artifacts of this version this one needs at load time. @default [] */
+  dependsOn?: string[];
+  /** Cross-validation fold. */
+  fold?: number;
+  /** Position in a tree of models, as a path of child indexes. */
+  branch?: number[];
+}
+
+/** Everything about a version except its files. */
+export interface PushMeta {
+  description?: string;
+  tags?: Record<string, string>;
+  metrics?: Record<string, number>;
+  params?: Record<string, unknown>;
+  dataRange?: { start?: string; end?: string };
+  /** Other model versions this one was built from; `@latest` and aliases are pinned to a number at push. */
+  dependencies?: Array<{ ref: RefInput; role?: string }>;
+}
+
+const artifactInputSchema = z.strictObject({
+  name: artifactNameSchema,
+  body: z.any(),
+  kind: z.enum(ARTIFACT_KINDS).default('model'),
+  mediaType: z.string().min(1).default('application/octet-stream'),
+  dependsOn: z.array(artifactNameSchema).default([]),
+  fold: z.number().int().nonnegative().optional(),
+  branch: z.array(z.number().int().nonnegative()).optional(),
+});
+
+const pushMetaSchema = z.strictObject({
+  description: z.string().max(10_000).default(''),
+  tags: z.record(z.string().min(1), z.string()).default({}),
+  metrics: z.record(z.string().min(1), z.number().refine(Number.isFinite, 'must be a finite number')).default({}),
+  params: z.record(z.string(), jsonValueSchema).default({}),
+  dataRange: dataRangeSchema.optional(),
+  dependencies: z.array(z.strictObject({ ref: z.any(), role: z.string().min(1).max(64).default('source') })).default([]),
+});
+
+export type ValidatedArtifact = z.output<typeof artifactInputSchema> & { body: ArtifactBody };
+export type ValidatedMeta = z.output<typeof pushMetaSchema> & { dependencies: Array<{ ref: RefInput; role: string }> };
+
+/**
+ * Checks a push's artifacts and metadata before any byte moves: unique names, known kinds,
+ * `dependsOn` naming artifacts of the same version without cycles, and meta-models that have sources.
+ */
+export function validatePushInput(artifacts: readonly ArtifactInput[], meta: PushMeta): { artifacts: ValidatedArtifact[]; meta: ValidatedMeta } {
+  if (!Array.isArray(artifacts) || artifacts.length === 0) {
+    throw new InvalidInputError('A push needs at least one artifact: [{ name: "model.bin", body: "./model.bin" }].');
+  }
+  const parsedArtifacts = artifacts.map((artifact, index) => {
+    const result = artifactInputSchema.safeParse(artifact);
+    if (!result.success) throw new InvalidInputError(`Invalid artifact #${index + 1} (${JSON.stringify(artifact?.name)}): ${describeIssues(result.error)}.`);
+    return result.data as ValidatedArtifact;
+  });
+  const metaResult = pushMetaSchema.safeParse(meta);
+  if (!metaResult.success) throw new InvalidInputError(`Invalid push metadata: ${describeIssues(metaResult.error)}.`);
+  const parsedMeta = metaResult.data as ValidatedMeta;
+
+  const names = new Set<string>();
+  for (const { name } of parsedArtifacts) {
+    if (names.has(name)) throw new InvalidInputError(`Artifact name "${name}" appears twice; names must be unique within a version.`);
+    names.add(name);
+  }
+  for (const artifact of parsedArtifacts) {
+    for (const needed of artifact.dependsOn) {
+      if (!names.has(needed)) {
+        throw new InvalidInputError(`Artifact "${artifact.name}" depends on "${needed}", which is not in this push (artifacts: ${[...names].join(', ')}).`);
+      }
+    }
+    if (artifact.kind === 'meta_model' && artifact.dependsOn.length === 0 && parsedMeta.dependencies.length === 0) {
+      throw new InvalidInputError(
+        `Meta-model "${artifact.name}" has no sources: list its base models in dependsOn, or the source model versions in dependencies.`,
+      );
+    }
+  }
+  assertAcyclic(parsedArtifacts);
+  return { artifacts: parsedArtifacts, meta: parsedMeta };
+}
+
+function assertAcyclic(artifacts: ReadonlyArray<{ name: string; dependsOn: string[] }>): void {
+  const edges = new Map(artifacts.map((artifact) => [artifact.name, artifact.dependsOn]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, path: string[]): void => {
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(name)), name].join(' -> ');
+      throw new InvalidInputError(`Artifact dependencies form a cycle: ${cycle}. dependsOn must describe a load order.`);
+    }
+    state.set(name, 'visiting');
+    for (const next of edges.get(name) ?? []) visit(next, [...path, name]);
+    state.set(name, 'done');
+  };
+  for (const name of edges.keys()) visit(name, []);
+}

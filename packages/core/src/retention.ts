@@ -1,0 +1,82 @@
+import { InvalidInputError } from './errors.js';
+import { type ModelName, formatName } from './keys.js';
+import type { ScanSource } from './manifest-scan.js';
+import { scanManifests } from './manifest-scan.js';
+import type { AliasInfo, ListFilter } from './registry.js';
+
+export interface RetainOptions extends Pick<ListFilter, 'store' | 'product' | 'type'> {
+  /** Newest versions kept per model line. @default the registry's `retention.keep` */
+  keep?: number;
+  /** Report what would be deleted without deleting. @default false */
+  dryRun?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface RetainReport {
+  dryRun: boolean;
+  /** Deleted (or, in a dry run, deletable) versions, as `store/product/type@version`. */
+  deleted: string[];
+  /** Versions past `keep` that were kept, and why. */
+  protected: Array<{ ref: string; reason: 'alias' | 'dependency' }>;
+}
+
+export interface RetentionSource extends ScanSource {
+  lines(filter: Pick<ListFilter, 'store' | 'product' | 'type'>, options: { signal?: AbortSignal | undefined }): Promise<ModelName[]>;
+  versions(name: ModelName, options: { signal?: AbortSignal | undefined }): Promise<number[]>;
+  aliases(name: ModelName, options: { signal?: AbortSignal | undefined }): Promise<AliasInfo[]>;
+  config: ScanSource['config'] & { retention?: { keep: number } | undefined };
+}
+
+const refOf = (name: ModelName, version: number) => `${formatName(name)}@${version}`;
+
+/**
+ * Keeps the newest `keep` versions of each model line in scope. Versions an alias points at, and
+ * versions that any remaining version depends on (transitively, across the whole registry), are
+ * never deleted. Only manifests are deleted; their blobs go at the next garbage collection.
+ */
+export async function retainVersions(source: RetentionSource, options: RetainOptions): Promise<RetainReport> {
+  const keep = options.keep ?? source.config.retention?.keep;
+  if (keep === undefined || !Number.isSafeInteger(keep) || keep < 1) {
+    throw new InvalidInputError(`retain needs keep >= 1 (got ${JSON.stringify(keep)}): pass { keep: N } or set retention.keep in the registry config.`);
+  }
+  const { signal } = options;
+  const candidates = new Map<string, { name: ModelName; version: number }>();
+  const protectedRefs = new Map<string, 'alias' | 'dependency'>();
+
+  for (const line of await source.lines(options, { signal })) {
+    const versions = await source.versions(line, { signal });
+    const aliased = new Set((await source.aliases(line, { signal })).map((alias) => alias.version));
+    for (const version of versions.slice(0, Math.max(0, versions.length - keep))) {
+      if (aliased.has(version)) protectedRefs.set(refOf(line, version), 'alias');
+      else candidates.set(refOf(line, version), { name: line, version });
+    }
+  }
+
+  // Whatever stays may depend on a candidate; what that rescues may depend on others in turn.
+  const dependenciesOf = new Map<string, string[]>();
+  for await (const manifest of scanManifests(source, { signal })) {
+    dependenciesOf.set(refOf(manifest, manifest.version), manifest.dependencies.map((dependency) => dependency.ref));
+  }
+  const pending = [...dependenciesOf.keys()].filter((ref) => !candidates.has(ref));
+  for (let ref = pending.pop(); ref !== undefined; ref = pending.pop()) {
+    for (const dependency of dependenciesOf.get(ref) ?? []) {
+      if (!candidates.delete(dependency)) continue;
+      protectedRefs.set(dependency, 'dependency');
+      pending.push(dependency);
+    }
+  }
+
+  const dryRun = options.dryRun ?? false;
+  const doomed = [...candidates.values()];
+  if (!dryRun) {
+    for (let i = 0; i < doomed.length; i += 1000) {
+      await source.backend.delete(doomed.slice(i, i + 1000).map(({ name, version }) => source.keys.manifestKey(name, version)), { signal });
+    }
+  }
+  return {
+    dryRun,
+    deleted: doomed.map(({ name, version }) => refOf(name, version)),
+    protected: [...protectedRefs].map(([ref, reason]) => ({ ref, reason })).sort((a, b) => a.ref.localeCompare(b.ref)),
+  };
+}
+

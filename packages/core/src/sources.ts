@@ -1,0 +1,47 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { InvalidInputError } from './errors.js';
+
+/** Bytes for one artifact: a file path, bytes in memory, or a stream (spooled to a temp file while hashed). */
+export type ArtifactBody = string | Buffer | Uint8Array | Readable;
+
+export type ArtifactSource =
+  | { kind: 'file'; path: string; size: number }
+  | { kind: 'bytes'; data: Buffer }
+  | { kind: 'stream'; stream: Readable };
+
+/** Big reads: fewer syscalls and callbacks than the 64 KiB default, still bounded. */
+export const READ_CHUNK_BYTES = 1 << 20;
+
+/** Checks a body before anything is uploaded: a missing file or a folder fails here, not halfway through a push. */
+export async function prepareSource(body: ArtifactBody, artifact: string): Promise<ArtifactSource> {
+  if (typeof body === 'string') {
+    const info = await stat(body).catch((error: NodeJS.ErrnoException) => {
+      throw new InvalidInputError(
+        error.code === 'ENOENT'
+          ? `Artifact "${artifact}": file ${body} does not exist. Check the path (relative paths resolve from ${process.cwd()}).`
+          : `Artifact "${artifact}": cannot read ${body} (${error.code ?? error.message}).`,
+        { key: artifact, cause: error },
+      );
+    });
+    if (!info.isFile()) {
+      throw new InvalidInputError(`Artifact "${artifact}": ${body} is ${info.isDirectory() ? 'a directory' : 'not a regular file'}; pass one file per artifact.`, { key: artifact });
+    }
+    return { kind: 'file', path: body, size: info.size };
+  }
+  if (body instanceof Readable) return { kind: 'stream', stream: body };
+  if (body instanceof Uint8Array) return { kind: 'bytes', data: Buffer.from(body.buffer, body.byteOffset, body.byteLength) };
+  throw new InvalidInputError(`Artifact "${artifact}": body must be a file path, a Buffer, a Uint8Array or a Readable stream.`, { key: artifact });
+}
+
+export function openSource(source: ArtifactSource): Readable {
+  switch (source.kind) {
+    case 'file':
+      return createReadStream(source.path, { highWaterMark: READ_CHUNK_BYTES });
+    case 'bytes':
+      return Readable.from([source.data]);
+    case 'stream':
+      return source.stream;
+  }
+}

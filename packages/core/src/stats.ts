@@ -1,0 +1,53 @@
+import { type ScanSource, scanManifests } from './manifest-scan.js';
+
+export interface RegistryStats {
+  stores: number;
+  products: number;
+  /** Model lines: distinct store/product/type. */
+  types: number;
+  versions: number;
+  aliases: number;
+  blobs: number;
+  /** Sum of artifact sizes over every manifest: what the versions would take without dedup. */
+  logicalBytes: number;
+  /** Sum of blob sizes: what the store holds. */
+  storedBytes: number;
+  /** logicalBytes / storedBytes (1 when nothing is stored). */
+  dedupRatio: number;
+}
+
+/** Counts and sizes of the whole registry: one listing of models and blobs, one read per manifest. */
+export async function registryStats(source: ScanSource, signal?: AbortSignal): Promise<RegistryStats> {
+  const stores = new Set<string>();
+  const products = new Set<string>();
+  const lines = new Set<string>();
+  let versions = 0;
+  let aliases = 0;
+  let logicalBytes = 0;
+  for await (const manifest of scanManifests(source, { signal, onAlias: () => aliases++ })) {
+    // JSON arrays, not "/"-joined names: ids may contain "/".
+    stores.add(manifest.store);
+    products.add(JSON.stringify([manifest.store, manifest.product]));
+    lines.add(JSON.stringify([manifest.store, manifest.product, manifest.type]));
+    versions++;
+    for (const artifact of manifest.artifacts) logicalBytes += artifact.size;
+  }
+  let blobs = 0;
+  let storedBytes = 0;
+  for await (const entry of source.backend.list(source.keys.blobsPrefix(), { signal })) {
+    if (entry.type !== 'object') continue;
+    blobs++;
+    storedBytes += entry.size;
+  }
+  return {
+    stores: stores.size,
+    products: products.size,
+    types: lines.size,
+    versions,
+    aliases,
+    blobs,
+    logicalBytes,
+    storedBytes,
+    dedupRatio: storedBytes === 0 ? 1 : logicalBytes / storedBytes,
+  };
+}

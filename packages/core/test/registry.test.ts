@@ -1,0 +1,287 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ConflictError, InvalidInputError, InvalidManifestError, MemoryStore, NotFoundError, Registry, UnsafeStoreError, createRegistry,
+  type StoreCapabilities,
+} from '../src/index.js';
+
+let store: MemoryStore;
+let registry: Registry;
+let dir: string;
+
+beforeEach(async () => {
+  store = new MemoryStore();
+  registry = createRegistry({ backend: store });
+  dir = await mkdtemp(join(tmpdir(), 'modelreg-registry-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const one = (text: string) => [{ name: 'model.bin', body: Buffer.from(text) }];
+
+describe('listing', () => {
+  beforeEach(async () => {
+    await registry.push('shop/sales/xgb', one('a'), { tags: { team: 'eu' }, metrics: { rmse: 3 } });
+    await registry.push('shop/sales/xgb', one('b'), { tags: { team: 'eu' }, metrics: { rmse: 2 } });
+    await registry.push('shop/stock/xgb', one('c'), { tags: { team: 'us' }, metrics: { rmse: 1 } });
+    await registry.push('shop/stock/lgbm', one('d'), { metrics: { auc: 0.9 } });
+    await registry.push('outlet/sales/xgb', one('e'), { tags: { team: 'eu' } });
+  });
+
+  it('lists stores, products and types', async () => {
+    expect(await registry.stores()).toEqual(['outlet', 'shop']);
+    expect(await registry.products('shop')).toEqual(['sales', 'stock']);
+    expect(await registry.types('shop', 'stock')).toEqual(['lgbm', 'xgb']);
+    expect(await registry.versions('shop/sales/xgb')).toEqual([1, 2]);
+  });
+
+  it('lists by store, store and product, and model type, filtered by tags and metrics', async () => {
+    const refs = (manifests: Array<{ store: string; product: string; type: string; version: number }>) =>
+      manifests.map((m) => `${m.store}/${m.product}/${m.type}@${m.version}`);
+    expect(refs(await registry.list({ store: 'shop' }))).toEqual(['shop/sales/xgb@1', 'shop/sales/xgb@2', 'shop/stock/lgbm@1', 'shop/stock/xgb@1']);
+    expect(refs(await registry.list({ store: 'shop', product: 'stock' }))).toEqual(['shop/stock/lgbm@1', 'shop/stock/xgb@1']);
+    expect(refs(await registry.list({ type: 'xgb', tags: { team: 'eu' } }))).toEqual(['outlet/sales/xgb@1', 'shop/sales/xgb@1', 'shop/sales/xgb@2']);
+    expect(refs(await registry.list({ metrics: { rmse: { lt: 3 } } }))).toEqual(['shop/sales/xgb@2', 'shop/stock/xgb@1']);
+    expect(refs(await registry.list({ store: 'shop', latestOnly: true }))).toEqual(['shop/sales/xgb@2', 'shop/stock/lgbm@1', 'shop/stock/xgb@1']);
+  });
+
+  it('shows which aliases point at a version in info', async () => {
+    await registry.promote('shop/sales/xgb@1', 'production');
+    await registry.promote('shop/sales/xgb@1', 'staging');
+    const info = await registry.info('shop/sales/xgb@production');
+    expect(info.version).toBe(1);
+    expect(info.aliases.sort()).toEqual(['production', 'staging']);
+    expect(info.manifest.metrics).toEqual({ rmse: 3 });
+  });
+});
+
+describe('resolve', () => {
+  it('explains what is missing', async () => {
+    await expect(registry.resolve('shop/sales/xgb')).rejects.toThrow('shop/sales/xgb has no versions; push one first.');
+    await registry.push('shop/sales/xgb', one('a'));
+    await expect(registry.resolve('shop/sales/xgb@9')).rejects.toThrow(/shop\/sales\/xgb@9 does not exist; existing versions: 1/);
+    await expect(registry.resolve('shop/sales/xgb@production')).rejects.toThrow(NotFoundError);
+    expect(await registry.resolve('shop/sales/xgb@v1')).toMatchObject({ version: 1, ref: 'shop/sales/xgb@1' });
+  });
+});
+
+describe('push', () => {
+  it('merges the default params of an allowed model type and refuses other types', async () => {
+    const typed = createRegistry({ backend: store, modelTypes: { xgb: { defaultParams: { depth: 6, eta: 0.3 } } } });
+    const pushed = await typed.push('shop/sales/xgb', one('a'), { params: { eta: 0.1 } });
+    expect(pushed.manifest.params).toEqual({ depth: 6, eta: 0.1 });
+    await expect(typed.push('shop/sales/prophet', one('a'))).rejects.toThrow('Model type "prophet" is not allowed by this registry\'s config; allowed types: xgb.');
+  });
+
+  it('pins dependencies to a version and refuses ones that do not exist', async () => {
+    await registry.push('shop/sales/xgb', one('base'));
+    await registry.promote('shop/sales/xgb@1');
+    const meta = await registry.push('shop/sales/stack', [{ name: 'meta.bin', body: Buffer.from('m'), kind: 'meta_model' }], {
+      dependencies: [{ ref: 'shop/sales/xgb@production' }],
+    });
+    expect(meta.manifest.dependencies).toEqual([{ ref: 'shop/sales/xgb@1', role: 'source' }]);
+    await expect(
+      registry.push('shop/sales/stack', [{ name: 'meta.bin', body: Buffer.from('m') }], { dependencies: [{ ref: 'shop/sales/lgbm@1' }] }),
+    ).rejects.toThrow(/Dependency shop\/sales\/lgbm@1 does not exist/);
+  });
+
+  it('validates the artifact graph before any byte moves', async () => {
+    const cases: Array<[Parameters<Registry['push']>[1], RegExp]> = [
+      [[{ name: 'meta.bin', body: Buffer.from('m'), kind: 'meta_model' }], /Meta-model "meta.bin" has no sources/],
+      [[{ name: 'a', body: Buffer.from('a'), dependsOn: ['missing'] }], /depends on "missing", which is not in this push/],
+      [[{ name: 'a', body: Buffer.from('a'), dependsOn: ['b'] }, { name: 'b', body: Buffer.from('b'), dependsOn: ['a'] }], /cycle: a -> b -> a/],
+      [[{ name: 'a', body: Buffer.from('a') }, { name: 'a', body: Buffer.from('b') }], /appears twice/],
+      [[{ name: '../escape', body: Buffer.from('a') }], /artifact #1 .*name/],
+      [[{ name: 'a', body: Buffer.from('a'), kind: 'weights' as never }], /kind/],
+      [[], /at least one artifact/],
+    ];
+    for (const [artifacts, message] of cases) {
+      await expect(registry.push('shop/sales/xgb', artifacts)).rejects.toThrow(message);
+    }
+    expect(await registry.versions('shop/sales/xgb')).toEqual([]);
+    expect(await keysOf(store)).toEqual([]);
+  });
+
+  it('rejects metrics that are not finite numbers', async () => {
+    await expect(registry.push('shop/sales/xgb', one('a'), { metrics: { rmse: Number.NaN } })).rejects.toThrow(/metrics\.rmse: .*received NaN/);
+    await expect(registry.push('shop/sales/xgb', one('a'), { metrics: { rmse: Number.POSITIVE_INFINITY } })).rejects.toThrow(/metrics\.rmse: /);
+    await expect(registry.push('shop/sales/xgb', one('a'), { metrics: { rmse: '1' as never } })).rejects.toThrow(InvalidInputError);
+  });
+
+  it('refuses to push to an alias', async () => {
+    await expect(registry.push('shop/sales/xgb@production', one('a'))).rejects.toThrow(/Cannot push to alias "production"/);
+  });
+
+  it('reports progress per artifact', async () => {
+    const events: string[] = [];
+    await registry.push('shop/sales/xgb', [{ name: 'a', body: Buffer.from('aaa') }], {}, { onProgress: (event) => events.push(`${event.type}:${event.artifact}`) });
+    expect(events).toEqual(['artifact-start:a', 'artifact-done:a']);
+  });
+});
+
+describe('a store without conditional writes', () => {
+  class LastWriterWinsStore extends MemoryStore {
+    override readonly capabilities: StoreCapabilities = { conditionalWrites: false, staging: false, boundedMemory: false };
+  }
+  class ProbedStore extends MemoryStore {
+    probes = 0;
+    async verifyCapabilities(): Promise<StoreCapabilities> {
+      this.probes++;
+      return { ...this.capabilities, conditionalWrites: false };
+    }
+  }
+
+  it('is refused for writes unless the user opts out', async () => {
+    const unsafe = createRegistry({ backend: new LastWriterWinsStore() });
+    await expect(unsafe.push('shop/sales/xgb', one('a'))).rejects.toThrow(UnsafeStoreError);
+    const optedOut = createRegistry({ backend: new LastWriterWinsStore(), allowUnsafeStore: true });
+    expect((await optedOut.push('shop/sales/xgb', one('a'))).version).toBe(1);
+  });
+
+  it('is detected by the backend probe, run once', async () => {
+    const backend = new ProbedStore();
+    const probed = createRegistry({ backend });
+    await expect(probed.push('shop/sales/xgb', one('a'))).rejects.toThrow(/does not enforce conditional writes/);
+    await expect(probed.setAlias('shop/sales/xgb@1', 'production')).rejects.toThrow(UnsafeStoreError);
+    expect(backend.probes).toBe(1);
+  });
+});
+
+describe('aliases', () => {
+  beforeEach(async () => {
+    for (const text of ['a', 'b', 'c']) await registry.push('shop/sales/xgb', one(text));
+  });
+
+  it('rolls back step by step through earlier targets', async () => {
+    await registry.promote('shop/sales/xgb@1');
+    await registry.promote('shop/sales/xgb@2');
+    await registry.promote('shop/sales/xgb@3', 'production', { reason: 'better rmse' });
+    expect((await registry.rollback('shop/sales/xgb')).version).toBe(2);
+    expect((await registry.rollback('shop/sales/xgb')).version).toBe(1);
+    await expect(registry.rollback('shop/sales/xgb')).rejects.toThrow(ConflictError);
+    const [production] = await registry.aliases('shop/sales/xgb');
+    expect(production!.history.find((event) => event.reason)?.reason).toBe('better rmse');
+  });
+
+  it('refuses reserved alias names and missing versions', async () => {
+    await expect(registry.setAlias('shop/sales/xgb@1', 'latest')).rejects.toThrow(/reserved/);
+    await expect(registry.setAlias('shop/sales/xgb@9', 'production')).rejects.toThrow(NotFoundError);
+  });
+
+  it('deletes an alias and keeps the versions', async () => {
+    await registry.promote('shop/sales/xgb@2', 'staging');
+    await registry.deleteAlias('shop/sales/xgb', 'staging');
+    expect(await registry.aliases('shop/sales/xgb')).toEqual([]);
+    expect(await registry.versions('shop/sales/xgb')).toEqual([1, 2, 3]);
+  });
+});
+
+describe('deleteVersion', () => {
+  beforeEach(async () => {
+    for (const text of ['a', 'b']) await registry.push('shop/sales/xgb', one(text));
+    await registry.promote('shop/sales/xgb@1');
+  });
+
+  it('refuses a version an alias points at unless forced', async () => {
+    await expect(registry.deleteVersion('shop/sales/xgb@1')).rejects.toThrow('shop/sales/xgb@1 is the target of alias "production"');
+    expect(await registry.versions('shop/sales/xgb')).toEqual([1, 2]);
+    await registry.deleteVersion('shop/sales/xgb@1', { force: true });
+    expect(await registry.versions('shop/sales/xgb')).toEqual([2]);
+    await expect(registry.resolve('shop/sales/xgb@production')).resolves.toMatchObject({ version: 1 });
+    await expect(registry.manifest('shop/sales/xgb@production')).rejects.toThrow(NotFoundError);
+  });
+
+  it('needs an explicit version', async () => {
+    await expect(registry.deleteVersion('shop/sales/xgb@latest')).rejects.toThrow(/needs an explicit version/);
+    await registry.deleteVersion('shop/sales/xgb@2');
+    expect(await registry.versions('shop/sales/xgb')).toEqual([1]);
+  });
+});
+
+describe('folds and stacks', () => {
+  it('pulls per-fold models grouped by fold', async () => {
+    const artifacts = [0, 1, 2].flatMap((fold) => [
+      { name: `folds/${fold}/model.bin`, body: Buffer.from(`model ${fold}`), fold },
+      { name: `folds/${fold}/scaler.bin`, body: Buffer.from(`scaler ${fold}`), kind: 'transformer' as const, fold },
+    ]);
+    await registry.push('shop/sales/cv', [...artifacts, { name: 'report.json', body: Buffer.from('{}'), kind: 'other' }]);
+    const folds = await registry.pullFolds('shop/sales/cv', dir);
+    expect(folds.map((fold) => fold.fold)).toEqual([0, 1, 2]);
+    expect(Object.keys(folds[1]!.files).sort()).toEqual(['folds/1/model.bin', 'folds/1/scaler.bin']);
+    expect(await readFile(folds[2]!.files['folds/2/model.bin']!, 'utf8')).toBe('model 2');
+    expect(await readdir(dir)).toEqual(['folds']); // report.json was not pulled
+  });
+
+  it('pulls a meta-model and its source models in declared order', async () => {
+    await registry.push('shop/sales/xgb', one('xgb'));
+    await registry.push('shop/sales/lgbm', one('lgbm'));
+    await registry.push('shop/sales/stack', [{ name: 'meta.bin', body: Buffer.from('meta'), kind: 'meta_model' }], {
+      dependencies: [{ ref: 'shop/sales/lgbm@1' }, { ref: 'shop/sales/xgb@latest' }],
+    });
+    const stack = await registry.pullStack('shop/sales/stack', dir);
+    expect(await readFile(stack.meta.files['meta.bin']!, 'utf8')).toBe('meta');
+    expect(stack.sources.map((source) => source.pulled.ref)).toEqual(['shop/sales/lgbm@1', 'shop/sales/xgb@1']);
+    expect(await readFile(stack.sources[1]!.pulled.files['model.bin']!, 'utf8')).toBe('xgb');
+  });
+});
+
+describe('bad input leaves stored data intact', () => {
+  beforeEach(async () => {
+    await registry.push('shop/sales/xgb', one('kept'));
+    await registry.promote('shop/sales/xgb@1');
+  });
+
+  it.each<[string, () => Promise<unknown>, typeof InvalidInputError, RegExp]>([
+    ['an invalid id', () => registry.push('shop/../xgb', one('x')), InvalidInputError, /Invalid product id "\.\."/],
+    ['a missing file', () => registry.push('shop/sales/xgb', [{ name: 'm', body: '/nonexistent/model.bin' }]), InvalidInputError, /file \/nonexistent\/model.bin does not exist/],
+    ['a directory instead of a file', () => registry.push('shop/sales/xgb', [{ name: 'm', body: tmpdir() }]), InvalidInputError, /is a directory; pass one file per artifact/],
+    ['a body of the wrong type', () => registry.push('shop/sales/xgb', [{ name: 'm', body: 42 as never }]), InvalidInputError, /body must be a file path, a Buffer/],
+  ])('rejects %s with a clear typed error', async (_, attempt, errorClass, message) => {
+    const before = await snapshot(store);
+    const error = await attempt().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(errorClass);
+    expect((error as Error).message).toMatch(message);
+    expect(await snapshot(store)).toEqual(before);
+  });
+
+  it('reports a corrupted manifest by key and leaves it for repair', async () => {
+    const key = registry.keys.manifestKey({ store: 'shop', product: 'sales', type: 'xgb' }, 1);
+    await store.put(key, Buffer.from('{"truncated":'));
+    const before = await snapshot(store);
+    await expect(registry.manifest('shop/sales/xgb@1')).rejects.toThrow(InvalidManifestError);
+    await expect(registry.pull('shop/sales/xgb@1', dir)).rejects.toThrow(`Manifest ${key} is not valid JSON`);
+    expect(await snapshot(store)).toEqual(before);
+  });
+
+  it('fails a pull of a tampered blob without leaving a partial file, and changes nothing stored', async () => {
+    const manifest = await registry.manifest('shop/sales/xgb@1');
+    store.corrupt(registry.keys.blobKey(manifest.artifacts[0]!.digest), Buffer.from('kepT'));
+    const before = await snapshot(store);
+    await expect(registry.pull('shop/sales/xgb@1', dir)).rejects.toThrow(/model.bin" does not match sha256:.*content hashes to/);
+    expect(await readdir(dir)).toEqual([]);
+    expect(await snapshot(store)).toEqual(before);
+  });
+
+  it('writes nothing when a file goes missing between validation and upload of another', async () => {
+    const path = join(dir, 'ok.bin');
+    await writeFile(path, 'fine');
+    const before = await snapshot(store);
+    await expect(registry.push('shop/sales/xgb', [{ name: 'ok', body: path }, { name: 'gone', body: join(dir, 'gone.bin') }])).rejects.toThrow(/gone.bin does not exist/);
+    expect(await snapshot(store)).toEqual(before);
+  });
+});
+
+async function keysOf(target: MemoryStore): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const entry of target.list('')) if (entry.type === 'object') keys.push(entry.key);
+  return keys;
+}
+
+async function snapshot(target: MemoryStore): Promise<Record<string, string>> {
+  const entries: Record<string, string> = {};
+  for await (const entry of target.list('')) if (entry.type === 'object') entries[entry.key] = entry.etag;
+  return entries;
+}
