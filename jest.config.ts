@@ -23,6 +23,8 @@ const config: Config = {
   projects: [
     project('core'),
     project('backend-local'),
+    project('backend-s3', { globalSetup: '<rootDir>/test/global-setup.mjs', globalTeardown: '<rootDir>/test/global-teardown.mjs' }),
+    project('backend-azure', { globalSetup: '<rootDir>/test/global-setup.mjs', globalTeardown: '<rootDir>/test/global-teardown.mjs' }),
   ],
   testTimeout: 120_000,
   maxWorkers: 2,

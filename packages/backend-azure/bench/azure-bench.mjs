@@ -1,0 +1,97 @@
+// Push and pull of one large random model through modelreg (createRegistry + AzureBlobStore) versus
+// the raw SDK (uploadFile / downloadToFile), against the same Azure Blob server in one run.
+// Rounds alternate which side goes first; medians are compared. Run `pnpm build` first.
+//
+//   node packages/backend-azure/bench/azure-bench.mjs
+//   MODELREG_BENCH_MIB=1024 MODELREG_BENCH_ROUNDS=3 (defaults), MODELREG_TEST_AZURE_CONNECTION_STRING to use your own server
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { ContainerClient } from '@azure/storage-blob';
+import { createRegistry } from '@modelreg/core';
+import { AzureBlobStore } from '../dist/index.js';
+import { startAzureTestServer } from '../test/server/azure-test-server.mjs';
+
+const MiB = 1024 * 1024;
+const bytes = Number(process.env.MODELREG_BENCH_MIB ?? 1024) * MiB;
+const rounds = Math.max(3, Number(process.env.MODELREG_BENCH_ROUNDS ?? 3));
+// Both sides move blocks of the same size with the same parallelism, so the ratio measures modelreg itself.
+const tuning = { blockSize: 8 * MiB, concurrency: 4 };
+const MODEL = 'bench/azure/random';
+
+async function writeRandomFile(path, size) {
+  await pipeline(
+    (async function* () {
+      for (let written = 0; written < size; written += 8 * MiB) yield randomBytes(Math.min(8 * MiB, size - written));
+    })(),
+    createWriteStream(path),
+  );
+}
+
+async function seconds(work) {
+  const start = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const mbps = (secondsTaken) => bytes / 1e6 / secondsTaken;
+
+const server = await startAzureTestServer();
+const work = await mkdtemp(join(tmpdir(), 'modelreg-azure-bench-'));
+const container = new ContainerClient(server.connectionString, `bench-${randomBytes(4).toString('hex')}`);
+try {
+  console.log(`server: ${server.description}`);
+  console.log(`model: ${bytes / MiB} MiB of random bytes, ${rounds} rounds, blocks of ${tuning.blockSize / MiB} MiB x ${tuning.concurrency} in flight`);
+  await container.create();
+  const source = join(work, 'model.bin');
+  await writeRandomFile(source, bytes);
+  const store = new AzureBlobStore({ containerClient: container, ...tuning });
+
+  const times = { modelregPush: [], rawPush: [], modelregPull: [], rawPull: [] };
+  for (let round = 0; round < rounds; round++) {
+    // A fresh registry prefix per round, so every push uploads the whole file instead of reusing the blob.
+    const registry = createRegistry({ backend: store, prefix: `round-${round}` });
+    const raw = container.getBlockBlobClient(`raw/round-${round}/model.bin`);
+    let ref;
+    const sides = {
+      modelreg: {
+        push: async () => {
+          ref = (await registry.push(MODEL, [{ name: 'model.bin', body: source }])).ref;
+        },
+        pull: () => registry.pull(ref, join(work, `modelreg-${round}`)),
+      },
+      raw: {
+        push: () => raw.uploadFile(source, tuning),
+        pull: () => raw.downloadToFile(join(work, `raw-${round}.bin`)),
+      },
+    };
+    const order = round % 2 === 0 ? ['modelreg', 'raw'] : ['raw', 'modelreg'];
+    for (const side of order) times[`${side}Push`].push(await seconds(sides[side].push));
+    for (const side of order) times[`${side}Pull`].push(await seconds(sides[side].pull));
+    console.log(
+      `round ${round + 1}: push modelreg ${mbps(times.modelregPush[round]).toFixed(1)} / raw ${mbps(times.rawPush[round]).toFixed(1)} MB/s, ` +
+        `pull modelreg ${mbps(times.modelregPull[round]).toFixed(1)} / raw ${mbps(times.rawPull[round]).toFixed(1)} MB/s`,
+    );
+    // Keep the server's disk and ours from filling up over the rounds.
+    await store.delete([registry.keys.blobKey((await registry.manifest(ref)).artifacts[0].digest)]);
+    await raw.delete();
+    await rm(join(work, `modelreg-${round}`), { recursive: true, force: true });
+    await rm(join(work, `raw-${round}.bin`), { force: true });
+  }
+
+  console.log(`\nmedian of ${rounds} rounds (MB/s = 10^6 bytes per second)`);
+  console.log('        modelreg      raw SDK    modelreg/raw');
+  for (const direction of ['push', 'pull']) {
+    const ours = mbps(median(times[`modelreg${direction === 'push' ? 'Push' : 'Pull'}`]));
+    const theirs = mbps(median(times[`raw${direction === 'push' ? 'Push' : 'Pull'}`]));
+    console.log(`${direction}   ${ours.toFixed(1).padStart(8)}   ${theirs.toFixed(1).padStart(10)}   ${(ours / theirs).toFixed(2).padStart(12)}`);
+  }
+} finally {
+  await container.deleteIfExists().catch(() => {});
+  await rm(work, { recursive: true, force: true });
+  await server.stop();
+}

@@ -1,0 +1,153 @@
+import { PassThrough, Readable } from 'node:stream';
+import type { ContainerClient } from '@azure/storage-blob';
+import {
+  BackendError, type GetOptions, type GetResult, InvalidInputError, type ListEntry, type ListOptions, NotFoundError, type ObjectInfo,
+  type ObjectStore, type OperationOptions, type PutBody, type PutOptions, type PutResult, type StoreCapabilities, throwIfAborted,
+} from '@modelreg/core';
+import { uploadBlocks } from './block-upload.js';
+import { createContainerClient } from './container-client.js';
+import { deleteBlobs } from './delete-blobs.js';
+import { normalizeEtag } from './etag.js';
+import { listBlobs } from './listing.js';
+import { type AzureBlobStoreOptions, MAX_BLOCKS_PER_BLOB, type ParsedAzureBlobStoreOptions, parseOptions } from './options.js';
+import { translateAzureError } from './translate-error.js';
+
+/** Retries of a download stream that breaks mid-way, each resuming where it stopped. */
+const DOWNLOAD_RESUMES = 5;
+
+/**
+ * An `ObjectStore` on one Azure Blob Storage container (or Azurite), optionally under a key prefix.
+ * Conditional writes are enforced by the service, including for bodies uploaded as staged blocks.
+ */
+export class AzureBlobStore implements ObjectStore {
+  readonly capabilities: StoreCapabilities = { conditionalWrites: true, staging: false, boundedMemory: true };
+  readonly description: string;
+  /** The client of the container in use, e.g. to create the container: `store.containerClient.createIfNotExists()`. */
+  readonly containerClient: ContainerClient;
+  private readonly options: ParsedAzureBlobStoreOptions;
+  /** `<prefix>/`, or empty: prepended to every key. */
+  private readonly root: string;
+
+  constructor(options: AzureBlobStoreOptions) {
+    this.options = parseOptions(options);
+    this.containerClient = createContainerClient(this.options);
+    this.root = this.options.prefix === '' ? '' : `${this.options.prefix}/`;
+    const url = new URL(this.containerClient.url);
+    url.search = ''; // never show a SAS token
+    this.description = `azure:${url.href}${this.root === '' ? '' : `/${this.options.prefix}`}`;
+  }
+
+  async put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
+    throwIfAborted(options.signal, key);
+    const size = body instanceof Readable ? options.size : body.length;
+    const etag = await uploadBlocks(this.containerClient.getBlockBlobClient(this.blobName(key)), body instanceof Readable ? body : Readable.from([body]), {
+      key,
+      // A body of known size gets blocks large enough to stay within Azure's block count.
+      blockSize: Math.max(this.options.blockSize, Math.ceil((size ?? 0) / MAX_BLOCKS_PER_BLOB)),
+      concurrency: this.options.concurrency,
+      conditions: { ifNoneMatch: options.ifNoneMatch, ifMatch: options.ifMatch === undefined ? undefined : normalizeEtag(options.ifMatch) },
+      contentType: options.contentType,
+      signal: options.signal,
+      translate: (error) => this.translate(error, 'put', key, options.signal),
+    });
+    if (etag === undefined) throw new BackendError(`Azure stored ${key} in ${this.description} but returned no ETag`, { key });
+    return { etag: normalizeEtag(etag) };
+  }
+
+  async get(key: string, options: GetOptions = {}): Promise<GetResult> {
+    throwIfAborted(options.signal, key);
+    const { range } = options;
+    if (range && !(isByteCount(range.offset) && (range.length === undefined || isByteCount(range.length)))) {
+      throw new InvalidInputError(`Invalid range for ${key}: offset and length must be whole numbers of bytes, not negative`, { key });
+    }
+    if (range?.length === 0) {
+      // The SDK reads a count of 0 as "to the end".
+      const info = await this.head(key, options);
+      if (!info) throw new NotFoundError(`Object "${key}" in ${this.description} does not exist`, { key });
+      return { ...info, body: Readable.from([]) };
+    }
+    const translate = (error: unknown) => this.translate(error, 'get', key, options.signal);
+    const response = await this.containerClient
+      .getBlobClient(this.blobName(key))
+      .download(range?.offset ?? 0, range?.length, { abortSignal: options.signal, maxRetryRequests: DOWNLOAD_RESUMES })
+      .catch((error: unknown) => {
+        throw translate(error);
+      });
+    // A ranged answer reports the whole object's size after the slash of its Content-Range.
+    const total = response.contentRange?.match(/\/(\d+)$/)?.[1];
+    return {
+      size: total === undefined ? response.contentLength! : Number(total),
+      etag: normalizeEtag(response.etag!),
+      lastModified: response.lastModified!,
+      body: withTranslatedErrors(response.readableStreamBody as Readable, translate),
+    };
+  }
+
+  async head(key: string, options: OperationOptions = {}): Promise<ObjectInfo | undefined> {
+    throwIfAborted(options.signal, key);
+    try {
+      const properties = await this.containerClient.getBlobClient(this.blobName(key)).getProperties({ abortSignal: options.signal });
+      return { size: properties.contentLength!, etag: normalizeEtag(properties.etag!), lastModified: properties.lastModified! };
+    } catch (error) {
+      const translated = this.translate(error, 'head', key, options.signal);
+      if (translated instanceof NotFoundError) return undefined;
+      throw translated;
+    }
+  }
+
+  list(prefix: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
+    return listBlobs(this.containerClient, this.blobName(prefix), {
+      delimiter: options.delimiter,
+      pageSize: this.options.listPageSize,
+      signal: options.signal,
+      toKey: (name) => name.slice(this.root.length),
+      translate: (error) => this.translate(error, 'list', prefix, options.signal),
+    });
+  }
+
+  async delete(keys: readonly string[], options: OperationOptions = {}): Promise<void> {
+    throwIfAborted(options.signal);
+    if (keys.length === 0) return;
+    await deleteBlobs(
+      this.containerClient,
+      keys.map((key) => this.blobName(key)),
+      {
+        batch: this.options.batchDelete,
+        concurrency: this.options.concurrency,
+        signal: options.signal,
+        translate: (error, name) => this.translate(error, 'delete', name?.slice(this.root.length), options.signal),
+      },
+    );
+  }
+
+  /** Sets (empty) metadata: a server-side write that moves Last-Modified (and the ETag) without moving data. */
+  async touch(key: string, options: OperationOptions = {}): Promise<void> {
+    throwIfAborted(options.signal, key);
+    await this.containerClient
+      .getBlobClient(this.blobName(key))
+      .setMetadata({}, { abortSignal: options.signal })
+      .catch((error: unknown) => {
+        throw this.translate(error, 'touch', key, options.signal);
+      });
+  }
+
+  private blobName(key: string): string {
+    return this.root + key;
+  }
+
+  private translate(error: unknown, operation: string, key: string | undefined, signal: AbortSignal | undefined): Error {
+    return translateAzureError(error, { operation, key, store: this.description, container: this.containerClient.containerName, signal });
+  }
+}
+
+function isByteCount(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
+}
+
+/** Passes a download through, turning a failure mid-stream (after the SDK's resumes) into a core error. */
+function withTranslatedErrors(body: Readable, translate: (error: unknown) => Error): Readable {
+  const out = new PassThrough();
+  body.once('error', (error) => out.destroy(translate(error)));
+  out.once('close', () => body.destroy()); // a consumer that stops early ends the download too
+  return body.pipe(out);
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { type Readable, addAbortSignal } from 'node:stream';
+import type { BlobRequestConditions, BlockBlobClient } from '@azure/storage-blob';
+import { InvalidInputError } from '@modelreg/core';
+import { MAX_BLOCKS_PER_BLOB } from './options.js';
+
+export interface BlockUploadOptions {
+  /** The key as the caller named it, for messages. */
+  key: string;
+  blockSize: number;
+  /** Blocks staged at once. */
+  concurrency: number;
+  conditions: BlobRequestConditions;
+  contentType?: string | undefined;
+  signal?: AbortSignal | undefined;
+  /** Turns an SDK error into the error the caller sees. */
+  translate: (error: unknown) => Error;
+}
+
+/**
+ * Streams `body` into a block blob. A body that fits in one block goes in a single Put Blob; a
+ * larger one is staged as blocks, at most `concurrency` in flight, and published by one Put Block
+ * List. Either way the write conditions are checked by the request that makes the blob visible, so
+ * a conditional write stays atomic, and a failed or aborted upload leaves no blob behind (Azure
+ * discards uncommitted blocks). Memory held: at most `(concurrency + 1) x blockSize`.
+ *
+ * SDK errors are translated; an error of `body` itself reaches the caller unchanged.
+ */
+export async function uploadBlocks(blob: BlockBlobClient, body: Readable, options: BlockUploadOptions): Promise<string | undefined> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  // A stalled body would otherwise keep an aborted upload waiting for its next chunk.
+  addAbortSignal(controller.signal, body);
+
+  const uploadId = randomUUID();
+  const blockIds: string[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let failure: Error | undefined;
+  const stage = (block: Buffer) => {
+    if (blockIds.length === MAX_BLOCKS_PER_BLOB) {
+      throw new InvalidInputError(
+        `Body of ${options.key} is larger than ${MAX_BLOCKS_PER_BLOB} blocks of ${options.blockSize} bytes: pass its size, or raise blockSize`,
+        { key: options.key },
+      );
+    }
+    const id = blockId(uploadId, blockIds.length);
+    blockIds.push(id);
+    const staging: Promise<void> = blob
+      .stageBlock(id, block, block.length, { abortSignal: controller.signal })
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          if (controller.signal.aborted) return; // cancelled because of another failure, or by the caller
+          failure = options.translate(error);
+          controller.abort();
+        },
+      )
+      .finally(() => inFlight.delete(staging));
+    inFlight.add(staging);
+  };
+  const headers = { blobHTTPHeaders: { blobContentType: options.contentType }, conditions: options.conditions, abortSignal: controller.signal };
+
+  try {
+    let held: Buffer | undefined; // staged only once a further block shows the body needs more than one
+    for await (const block of blocksOf(body, options.blockSize)) {
+      if (held) stage(held);
+      held = block;
+      while (inFlight.size >= options.concurrency && !failure) await Promise.race(inFlight);
+      if (failure) throw failure;
+    }
+    if (blockIds.length === 0) {
+      const single = held ?? Buffer.alloc(0);
+      return (await blob.upload(single, single.length, headers).catch(rethrow(options.translate))).etag;
+    }
+    stage(held!);
+    await Promise.all(inFlight);
+    if (failure) throw failure;
+    return (await blob.commitBlockList(blockIds, headers).catch(rethrow(options.translate))).etag;
+  } catch (error) {
+    controller.abort();
+    await Promise.all(inFlight);
+    if (options.signal?.aborted) throw options.translate(error);
+    throw failure ?? error;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Block ids must have one length within a blob; a fresh upload id keeps concurrent uploads' blocks apart. */
+function blockId(uploadId: string, index: number): string {
+  return Buffer.from(`${uploadId}-${String(index).padStart(6, '0')}`).toString('base64');
+}
+
+function rethrow(translate: (error: unknown) => Error) {
+  return (error: unknown): never => {
+    throw translate(error);
+  };
+}
+
+/**
+ * Regroups a stream's chunks into blocks of exactly `blockSize` bytes (the last may be shorter).
+ * Chunks are copied at most once, and not at all when a block lies within one chunk.
+ */
+async function* blocksOf(body: AsyncIterable<Buffer | Uint8Array | string>, blockSize: number): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let filled = 0;
+  for await (const chunk of body) {
+    let bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    while (filled + bytes.length >= blockSize) {
+      const head = bytes.subarray(0, blockSize - filled);
+      yield parts.length === 0 ? head : Buffer.concat([...parts, head], blockSize);
+      bytes = bytes.subarray(head.length);
+      parts = [];
+      filled = 0;
+    }
+    if (bytes.length > 0) {
+      parts.push(bytes);
+      filled += bytes.length;
+    }
+  }
+  if (filled > 0) yield Buffer.concat(parts, filled);
+}

@@ -1,0 +1,2 @@
+export { AzureBlobStore } from './azure-blob-store.js';
+export type { AzureBlobStoreOptions } from './options.js';

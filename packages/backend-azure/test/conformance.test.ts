@@ -1,0 +1,39 @@
+import type { ContainerClient } from '@azure/storage-blob';
+import { runRegistryConformance, runStoreConformance } from '@modelreg/core/testing';
+import { AzureBlobStore } from '../src/index.js';
+import { createTestContainer, testAccount, testConnectionString } from './support/azure.js';
+
+const containers = new Map<AzureBlobStore, ContainerClient>();
+
+async function storeInNewContainer(label: string, options: (container: string) => ConstructorParameters<typeof AzureBlobStore>[0]): Promise<AzureBlobStore> {
+  const container = await createTestContainer(label);
+  const store = new AzureBlobStore(options(container.containerName));
+  containers.set(store, container);
+  return store;
+}
+
+async function deleteContainer(store: unknown): Promise<void> {
+  await containers.get(store as AzureBlobStore)?.deleteIfExists();
+}
+
+// Default options, the full 256 MiB streamed round trip with its memory bound.
+runStoreConformance({
+  name: 'azure (connection string)',
+  createStore: () => storeInNewContainer('conformance', (container) => ({ connectionString: testConnectionString(), container })),
+  destroyStore: deleteContainer,
+});
+
+// A store prefix, listing pages of 100 entries (so the 1,050 keys and the groups span pages), and small blocks.
+runStoreConformance({
+  name: 'azure (account key, prefix, small pages and blocks)',
+  createStore: () =>
+    storeInNewContainer('conformance-paged', (container) => ({ ...testAccount(), container, prefix: 'nested/prefix', listPageSize: 100, blockSize: 1024 * 1024 })),
+  destroyStore: deleteContainer,
+  largeObjectBytes: 24 * 1024 * 1024,
+});
+
+runRegistryConformance({
+  name: 'azure',
+  createStore: () => storeInNewContainer('registry', (container) => ({ connectionString: testConnectionString(), container })),
+  destroyStore: deleteContainer,
+});

@@ -1,0 +1,4 @@
+/** Jest runs this after the last test, whether tests passed or not. */
+export default async function globalTeardown() {
+  await globalThis.modelregAzureTestServer?.stop();
+}

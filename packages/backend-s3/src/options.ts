@@ -1,0 +1,128 @@
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { InvalidInputError, describeIssues, normalizePrefix } from '@modelreg/core';
+import { z } from 'zod';
+
+const MIB = 1024 * 1024;
+/** S3's smallest part (except the last one). */
+export const MIN_PART_SIZE = 5 * MIB;
+/** S3's largest single PUT and largest part. */
+export const MAX_SINGLE_PUT_BYTES = 5 * 1024 * MIB;
+
+/**
+ * How the SDK checksums request and response bodies. `'when_supported'` (the SDK's default)
+ * sends CRC32 trailers on every upload; many S3-compatible servers (Ceph RGW, older MinIO, s3rver)
+ * reject or mangle those, and need `'when_required'`.
+ */
+export type ChecksumMode = 'when_required' | 'when_supported';
+
+interface S3StoreCommonOptions {
+  /** The bucket that holds the objects. It must already exist. */
+  bucket: string;
+  /** Key prefix for every object, e.g. `team-a/models`; segments of `[A-Za-z0-9._-]`. @default '' */
+  prefix?: string | undefined;
+  /**
+   * Bytes per multipart part; bodies of known size up to this go in one PutObject. Raised
+   * automatically for bodies of known size that would need more than 10,000 parts; a stream of
+   * unknown length can be at most 10,000 x partSize bytes. Minimum 5 MiB (an S3 limit).
+   * @default 8388608 (8 MiB)
+   */
+  partSize?: number | undefined;
+  /**
+   * Parts uploaded at once for one object. Memory held per upload is at most queueSize x partSize
+   * (32 MiB with the defaults).
+   * @default 4
+   */
+  queueSize?: number | undefined;
+  /**
+   * Byte ranges downloaded at once for one object larger than `partSize`; 1 reads it with a single
+   * GET. Memory held per download is at most downloadConcurrency x partSize.
+   * @default 4
+   */
+  downloadConcurrency?: number | undefined;
+}
+
+/** Connect with settings; the store builds its own `S3Client`. */
+export interface S3StoreConnectionOptions extends S3StoreCommonOptions {
+  /** AWS region. @default the SDK's own resolution (AWS_REGION, ~/.aws/config); `'us-east-1'` when `endpoint` is set and AWS_REGION is not */
+  region?: string | undefined;
+  /** Service URL of an S3-compatible server, e.g. `http://127.0.0.1:9000` for MinIO. @default AWS S3 */
+  endpoint?: string | undefined;
+  /** Address buckets as `endpoint/bucket` instead of `bucket.endpoint`; MinIO and Ceph usually need it. @default false */
+  forcePathStyle?: boolean | undefined;
+  /** Static keys or a credentials provider. @default the SDK's provider chain (environment, profile, SSO, instance role, ...) */
+  credentials?: S3ClientConfig['credentials'] | undefined;
+  /**
+   * See {@link ChecksumMode}: maps to the SDK's `requestChecksumCalculation` and `responseChecksumValidation`.
+   * Content is verified against its sha256 on every read either way.
+   * @default 'when_supported' on AWS; 'when_required' when `endpoint` is set
+   */
+  checksums?: ChecksumMode | undefined;
+  client?: never;
+}
+
+/** Use an `S3Client` you configured yourself (its region, endpoint, credentials and checksums apply as they are). */
+export interface S3StoreClientOptions extends S3StoreCommonOptions {
+  client: S3Client;
+  region?: never;
+  endpoint?: never;
+  forcePathStyle?: never;
+  credentials?: never;
+  checksums?: never;
+}
+
+export type S3StoreOptions = S3StoreConnectionOptions | S3StoreClientOptions;
+
+type Credentials = NonNullable<S3ClientConfig['credentials']>;
+
+function isCredentials(value: unknown): value is Credentials {
+  if (typeof value === 'function') return true;
+  const keys = value as { accessKeyId?: unknown; secretAccessKey?: unknown } | null;
+  return typeof keys === 'object' && keys !== null && typeof keys.accessKeyId === 'string' && keys.accessKeyId !== '' &&
+    typeof keys.secretAccessKey === 'string' && keys.secretAccessKey !== '';
+}
+
+const CONNECTION_FIELDS = ['region', 'endpoint', 'forcePathStyle', 'credentials', 'checksums'] as const;
+
+const optionsSchema = z
+  .strictObject({
+    bucket: z.string().min(3, 'must be a bucket name of 3 to 63 characters').max(63, 'must be a bucket name of 3 to 63 characters'),
+    prefix: z
+      .string()
+      .default('')
+      .transform((prefix, ctx) => {
+        try {
+          return normalizePrefix(prefix);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    partSize: z.number().int().min(MIN_PART_SIZE, `must be at least ${MIN_PART_SIZE} bytes (5 MiB, an S3 limit)`).max(MAX_SINGLE_PUT_BYTES).default(8 * MIB),
+    queueSize: z.number().int().min(1).max(64).default(4),
+    downloadConcurrency: z.number().int().min(1).max(64).default(4),
+    region: z.string().min(1).optional(),
+    endpoint: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+    forcePathStyle: z.boolean().optional(),
+    credentials: z
+      .custom<Credentials>(isCredentials, { message: 'must be { accessKeyId, secretAccessKey, sessionToken? } or a credentials provider function' })
+      .optional(),
+    checksums: z.enum(['when_required', 'when_supported']).optional(),
+    client: z.instanceof(S3Client, { message: 'must be an S3Client from @aws-sdk/client-s3' }).optional(),
+  })
+  .superRefine((options, ctx) => {
+    if (options.client === undefined) return;
+    for (const field of CONNECTION_FIELDS) {
+      if (options[field] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'cannot be combined with client: configure the S3Client instead' });
+      }
+    }
+  });
+
+export type ResolvedS3StoreOptions = z.output<typeof optionsSchema>;
+
+/** Validates options up front; the error names each offending field. */
+export function parseS3StoreOptions(options: S3StoreOptions): ResolvedS3StoreOptions {
+  const result = optionsSchema.safeParse(options);
+  if (!result.success) throw new InvalidInputError(`Invalid S3Store options: ${describeIssues(result.error)}.`);
+  return result.data;
+}
