@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { ContainerClient } from '@azure/storage-blob';
-import { InvalidInputError, describeIssues, normalizePrefix } from '@modelreg/core';
+import { InvalidInputError, describeIssues, prefixSchema } from '@modelreg/core';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;
@@ -97,17 +97,7 @@ const isContainerClient = (value: unknown) =>
 const optionsSchema = z
   .strictObject({
     container: z.string().regex(CONTAINER_NAME, '3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit').optional(),
-    prefix: z
-      .string()
-      .default('')
-      .transform((prefix, ctx) => {
-        try {
-          return normalizePrefix(prefix);
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: (error as Error).message });
-          return z.NEVER;
-        }
-      }),
+    prefix: prefixSchema,
     blockSize: z.number().int().min(64 * 1024).max(4000 * MiB).default(8 * MiB),
     concurrency: z.number().int().min(1).max(64).default(4),
     batchDelete: z.boolean().default(true),

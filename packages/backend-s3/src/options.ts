@@ -1,5 +1,5 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { InvalidInputError, describeIssues, normalizePrefix } from '@modelreg/core';
+import { InvalidInputError, describeIssues, prefixSchema } from '@modelreg/core';
 import { z } from 'zod';
 
 const MIB = 1024 * 1024;
@@ -86,17 +86,7 @@ const CONNECTION_FIELDS = ['region', 'endpoint', 'forcePathStyle', 'credentials'
 const optionsSchema = z
   .strictObject({
     bucket: z.string().min(3, 'must be a bucket name of 3 to 63 characters').max(63, 'must be a bucket name of 3 to 63 characters'),
-    prefix: z
-      .string()
-      .default('')
-      .transform((prefix, ctx) => {
-        try {
-          return normalizePrefix(prefix);
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: (error as Error).message });
-          return z.NEVER;
-        }
-      }),
+    prefix: prefixSchema,
     partSize: z.number().int().min(MIN_PART_SIZE, `must be at least ${MIN_PART_SIZE} bytes (5 MiB, an S3 limit)`).max(MAX_SINGLE_PUT_BYTES).default(8 * MIB),
     queueSize: z.number().int().min(1).max(64).default(4),
     downloadConcurrency: z.number().int().min(1).max(64).default(4),

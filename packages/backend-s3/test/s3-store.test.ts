@@ -197,22 +197,30 @@ describe('touch', () => {
   });
 });
 
+/** Runs each store operation once and returns what it threw (an Error saying so when it succeeded). */
+async function failuresOfEveryOperation(store: S3Store): Promise<Array<[string, unknown]>> {
+  const operations: Array<[string, () => Promise<unknown>]> = [
+    ['head', () => store.head('any')],
+    ['get', () => store.get('any')],
+    ['put', () => store.put('any', Buffer.from('x'))],
+    ['list', async () => {
+      for await (const _ of store.list('')) break;
+    }],
+    ['delete', () => store.delete(['any'])],
+    ['touch', () => store.touch('any')],
+  ];
+  const failures: Array<[string, unknown]> = [];
+  for (const [name, operation] of operations) {
+    failures.push([name, await operation().then(() => new Error(`${name} succeeded`), (failure: unknown) => failure)]);
+  }
+  return failures;
+}
+
 describe('errors', () => {
   it('report wrong credentials as AccessDeniedError, never as a missing key', async () => {
     const config = s3TestConfig();
     const store = createTestStore({ credentials: { accessKeyId: config.accessKeyId, secretAccessKey: `${config.secretAccessKey}-wrong` } });
-    const operations: Array<[string, () => Promise<unknown>]> = [
-      ['head', () => store.head('any')],
-      ['get', () => store.get('any')],
-      ['put', () => store.put('any', Buffer.from('x'))],
-      ['list', async () => {
-        for await (const _ of store.list('')) break;
-      }],
-      ['delete', () => store.delete(['any'])],
-      ['touch', () => store.touch('any')],
-    ];
-    for (const [name, operation] of operations) {
-      const error = await operation().then(() => new Error(`${name} succeeded`), (failure: unknown) => failure);
+    for (const [name, error] of await failuresOfEveryOperation(store)) {
       expect([name, error]).toEqual([name, expect.any(AccessDeniedError)]);
     }
   });
@@ -220,18 +228,7 @@ describe('errors', () => {
   it('name a missing bucket instead of reporting a missing key', async () => {
     const bucket = `modelreg-missing-${randomBytes(4).toString('hex')}`;
     const store = createTestStore({ bucket });
-    const operations: Array<[string, () => Promise<unknown>]> = [
-      ['head', () => store.head('any')],
-      ['get', () => store.get('any')],
-      ['put', () => store.put('any', Buffer.from('x'))],
-      ['list', async () => {
-        for await (const _ of store.list('')) break;
-      }],
-      ['delete', () => store.delete(['any'])],
-      ['touch', () => store.touch('any')],
-    ];
-    for (const [name, operation] of operations) {
-      const error = await operation().then(() => new Error(`${name} succeeded`), (failure: unknown) => failure);
+    for (const [name, error] of await failuresOfEveryOperation(store)) {
       expect([name, error]).toEqual([name, expect.any(BackendError)]);
       expect(error).not.toBeInstanceOf(NotFoundError);
       expect((error as BackendError).message).toContain(`Bucket "${bucket}" does not exist`);

@@ -11,7 +11,13 @@ export interface AtomicWriteOptions {
   through?: Transform[] | undefined;
   /** Folder for the temp file; it must be on the same filesystem as the target. @default the target's folder */
   tempDir?: string | undefined;
-  /** Called with the temp path once its bytes are durable, before the rename; throw to cancel. */
+  /**
+   * fsync the bytes before the rename, so the file survives a power loss. Without it a crashed
+   * process still never leaves a partial file (the rename comes after the last byte); only an
+   * operating system crash can. @default true
+   */
+  durable?: boolean | undefined;
+  /** Called with the temp path once its bytes are written (and durable), before the rename; throw to cancel. */
   beforeRename?: ((tempPath: string) => Promise<void>) | undefined;
 }
 
@@ -29,7 +35,7 @@ export async function writeFileAtomic(target: string, source: Readable, options:
   if (options.tempDir) await mkdir(options.tempDir, { recursive: true });
   const temp = tempPathFor(target, options.tempDir);
   try {
-    await writeDurably(temp, source, options);
+    await writeNewFile(temp, source, options);
     await options.beforeRename?.(temp);
     await rename(temp, target);
   } catch (error) {
@@ -38,9 +44,9 @@ export async function writeFileAtomic(target: string, source: Readable, options:
   }
 }
 
-/** Streams into a new file and fsyncs it, so a rename afterwards publishes complete bytes. */
-export async function writeDurably(path: string, source: Readable, options: Pick<AtomicWriteOptions, 'signal' | 'through'> = {}): Promise<void> {
-  const writer = new DurableFileWriter(path);
+/** Streams into a new file (and fsyncs it unless `durable: false`), so a rename afterwards publishes complete bytes. */
+export async function writeNewFile(path: string, source: Readable, options: Pick<AtomicWriteOptions, 'signal' | 'through' | 'durable'> = {}): Promise<void> {
+  const writer = new DurableFileWriter(path, options.durable ?? true);
   try {
     await pipeline([source, ...(options.through ?? []), writer], { signal: options.signal });
   } catch (error) {

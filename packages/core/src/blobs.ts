@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Readable, pipeline as pipelineWithCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { writeDurably, writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic, writeNewFile } from './atomic-file.js';
 import { type Digest, HashingStream, VerifyingStream, sha256 } from './digest.js';
 import { IntegrityError, NotFoundError } from './errors.js';
 import type { KeyScheme } from './keys.js';
-import type { ObjectInfo, ObjectStore } from './object-store.js';
+import type { ByteRange, ObjectInfo, ObjectStore } from './object-store.js';
 import { type ArtifactSource, openSource } from './sources.js';
 
 export interface StoredBlob {
@@ -80,7 +80,8 @@ export class BlobStore {
     try {
       const path = join(folder, 'body');
       const hasher = new HashingStream();
-      await writeDurably(path, stream, { signal, through: [hasher] });
+      // The spool file is read back once and deleted: durability would only cost time.
+      await writeNewFile(path, stream, { signal, through: [hasher], durable: false });
       return await this.putHashed(hasher.digest, hasher.size, { kind: 'file', path, size: hasher.size }, signal);
     } finally {
       await rm(folder, { recursive: true, force: true });
@@ -90,7 +91,14 @@ export class BlobStore {
   private async putHashed(digest: Digest, size: number, source: ArtifactSource, signal: AbortSignal | undefined): Promise<StoredBlob> {
     const key = this.key(digest);
     if (await this.reuse(key, size, signal)) return { digest, size, uploadedBytes: 0 };
-    await this.backend.put(key, openSource(source), { size, signal, contentType: 'application/octet-stream' });
+    try {
+      await this.backend.put(key, openSource(source), { size, signal, contentType: 'application/octet-stream' });
+    } catch (error) {
+      // Another pusher of the same bytes may have won the write (Azure then fails the loser's block
+      // list): its blob serves this push as well as ours would.
+      if (signal?.aborted || !(await this.reuse(key, size, signal).catch(() => false))) throw error;
+      return { digest, size, uploadedBytes: 0 };
+    }
     const written = await this.backend.head(key, { signal });
     if (written?.size !== size) {
       throw new IntegrityError(`Blob ${key} was uploaded with ${size} bytes but the store reports ${written?.size ?? 'no object'}; push again.`, { key });
@@ -124,15 +132,20 @@ export class BlobStore {
   }
 
   /** Downloads a blob to `path`, verified; nothing is left at `path` (or beside it) unless every byte matched. */
-  async download(blob: { digest: Digest; size: number }, label: string, path: string, { signal }: Signal = {}): Promise<void> {
+  async download(blob: { digest: Digest; size: number }, label: string, path: string, { signal, durable }: Signal & { durable?: boolean | undefined } = {}): Promise<void> {
     const body = await this.read(blob.digest, label, signal);
-    await writeFileAtomic(path, body, { signal, through: [new VerifyingStream(blob, label)] });
+    await writeFileAtomic(path, body, { signal, durable, through: [new VerifyingStream(blob, label)] });
   }
 
-  private async read(digest: Digest, label: string, signal: AbortSignal | undefined): Promise<Readable> {
+  /** The raw, unverified bytes of one range of a blob: the caller verifies the whole blob once assembled. */
+  async openRange(digest: Digest, label: string, range: ByteRange, { signal }: Signal = {}): Promise<Readable> {
+    return this.read(digest, label, signal, range);
+  }
+
+  private async read(digest: Digest, label: string, signal: AbortSignal | undefined, range?: ByteRange): Promise<Readable> {
     const key = this.key(digest);
     try {
-      return (await this.backend.get(key, { signal })).body;
+      return (await this.backend.get(key, { signal, range })).body;
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
       throw new NotFoundError(`${label}: blob ${key} is missing from the store; the version cannot be read until it is pushed again.`, { key, cause: error });

@@ -1,3 +1,4 @@
+import { defaultMaxListeners, setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { throwIfAborted } from './errors.js';
 
@@ -14,6 +15,9 @@ export async function mapBounded<T, R>(
 ): Promise<R[]> {
   const failed = new AbortController();
   const combined = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+  // Each running task, and each stream it opened until that stream has closed (closes lag behind the
+  // last byte), listens on this signal: more than Node's default warning limit of 10, yet bounded.
+  setMaxListeners(16 * concurrency + defaultMaxListeners, combined);
   const limit = pLimit(concurrency);
   let firstError: { error: unknown } | undefined;
   const results = await Promise.allSettled(

@@ -29,20 +29,24 @@ export const modelTypeConfigSchema = z.strictObject({
   description: z.string().optional(),
 });
 
+/** A key prefix such as `team-a/prod`, checked and returned without surrounding slashes; shared by backend options. */
+export const prefixSchema = z
+  .string()
+  .default('')
+  .transform((prefix, ctx) => {
+    try {
+      return normalizePrefix(prefix);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
 export const registryConfigSchema = z.strictObject({
   /** Where bytes live: any `ObjectStore` (local folder, S3, Azure, in-memory). */
   backend: z.custom<ObjectStore>(isObjectStore, { message: 'must be an ObjectStore, e.g. new LocalStore({ root }) or new MemoryStore()' }),
   /** Key prefix under which the registry keeps `models/` and `blobs/`, e.g. `team-a`. @default '' */
-  prefix: z
-    .string()
-    .default('')
-    .superRefine((prefix, ctx) => {
-      try {
-        normalizePrefix(prefix);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      }
-    }),
+  prefix: prefixSchema,
   /** When set, only these model types may be pushed, each with its default params. @default undefined (any type) */
   modelTypes: z.record(idSchema('type'), modelTypeConfigSchema).optional(),
   /** Blobs moved at once by push, pull and other bulk work. @default 4 */

@@ -42,6 +42,18 @@ export interface TransferOptions extends CallOptions {
   onProgress?: ((event: ProgressEvent) => void) | undefined;
 }
 
+export interface PullOptions extends TransferOptions {
+  /** Only these artifacts. @default every artifact */
+  artifacts?: string[] | undefined;
+  /**
+   * fsync each file before renaming it into place, so pulled files survive a power loss. Off by
+   * default: every file is verified before it appears, so a crashed or failed pull never leaves a
+   * partial file, and a pull into a serverless function's scratch disk gains nothing from fsync.
+   * @default false
+   */
+  durable?: boolean | undefined;
+}
+
 export interface ResolvedVersion extends ModelName {
   version: number;
   /** `store/product/type@<version>` */
@@ -365,7 +377,7 @@ export class Registry {
   }
 
   /** Downloads every artifact (or the named ones) into `dir`, each verified against its digest. */
-  async pull(ref: RefInput, dir: string, options: TransferOptions & { artifacts?: string[] } = {}): Promise<PullResult> {
+  async pull(ref: RefInput, dir: string, options: PullOptions = {}): Promise<PullResult> {
     const resolved = await this.resolve(ref, options);
     const manifest = await this.readManifest(resolved, resolved.version, options);
     const wanted = options.artifacts === undefined ? manifest.artifacts : options.artifacts.map((artifactName) => findArtifact(manifest, artifactName));
@@ -373,7 +385,7 @@ export class Registry {
     await mapBounded(wanted, this.config.concurrency, options.signal, async (artifact, signal) => {
       const path = join(dir, ...artifact.name.split('/'));
       options.onProgress?.({ type: 'artifact-start', artifact: artifact.name, size: artifact.size });
-      await this.blobs.download(artifact, `${resolved.ref} artifact "${artifact.name}"`, path, { signal });
+      await this.blobs.download(artifact, `${resolved.ref} artifact "${artifact.name}"`, path, { signal, durable: options.durable ?? false });
       options.onProgress?.({ type: 'artifact-done', artifact: artifact.name, size: artifact.size, transferredBytes: artifact.size });
       files[artifact.name] = path;
     });
@@ -388,7 +400,7 @@ export class Registry {
   }
 
   /** Pulls the artifacts of every fold, grouped and sorted by fold number. */
-  async pullFolds(ref: RefInput, dir: string, options: TransferOptions = {}): Promise<FoldSet[]> {
+  async pullFolds(ref: RefInput, dir: string, options: Omit<PullOptions, 'artifacts'> = {}): Promise<FoldSet[]> {
     const manifest = await this.manifest(ref, options);
     const folded = manifest.artifacts.filter((artifact) => artifact.fold !== undefined);
     if (folded.length === 0) throw new NotFoundError(`${formatName(manifest)}@${manifest.version} has no per-fold artifacts.`);
@@ -404,7 +416,7 @@ export class Registry {
    * Pulls a stacking meta-model and, after it, each source model version it depends on, in the
    * declared order, into `dir/sources/<store>/<product>/<type>/<version>`.
    */
-  async pullStack(ref: RefInput, dir: string, options: TransferOptions = {}): Promise<StackPull> {
+  async pullStack(ref: RefInput, dir: string, options: Omit<PullOptions, 'artifacts'> = {}): Promise<StackPull> {
     const meta = await this.pull(ref, dir, options);
     const sources: StackPull['sources'] = [];
     for (const dependency of meta.manifest.dependencies) {

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  BackendError, type PutBody, type PutOptions, type PutResult, readAll,
   ConflictError, InvalidInputError, InvalidManifestError, MemoryStore, NotFoundError, Registry, UnsafeStoreError, createRegistry,
   type StoreCapabilities,
 } from '../src/index.js';
@@ -113,6 +114,28 @@ describe('push', () => {
 
   it('refuses to push to an alias', async () => {
     await expect(registry.push('shop/sales/xgb@production', one('a'))).rejects.toThrow(/Cannot push to alias "production"/);
+  });
+
+  it('uses the blob a concurrent pusher of the same bytes wrote when its own write of that blob fails', async () => {
+    const racing = new (class extends MemoryStore {
+      override async put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
+        if (!key.startsWith('blobs/')) return super.put(key, body, options);
+        await super.put(key, body, options); // the other pusher's write lands first...
+        throw new BackendError('InvalidBlockList: the block list was replaced by a concurrent commit', { key }); // ...and ours loses
+      }
+    })();
+    const pushed = await createRegistry({ backend: racing }).push('shop/sales/xgb', one('same bytes'));
+    expect(pushed.uploadedBytes).toBe(0);
+    expect(await readAll(await createRegistry({ backend: racing }).openArtifact(pushed.ref, 'model.bin'))).toEqual(Buffer.from('same bytes'));
+
+    const failing = new (class extends MemoryStore {
+      override async put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
+        if (key.startsWith('blobs/')) throw new BackendError('service unavailable', { key });
+        return super.put(key, body, options);
+      }
+    })();
+    await expect(createRegistry({ backend: failing }).push('shop/sales/xgb', one('a'))).rejects.toThrow('service unavailable');
+    expect(await keysOf(failing)).toEqual([]);
   });
 
   it('reports progress per artifact', async () => {
