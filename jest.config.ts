@@ -24,6 +24,7 @@ const config: Config = {
     project('core'),
     project('backend-local'),
     project('backend-s3', { globalSetup: '<rootDir>/test/global-setup.mjs', globalTeardown: '<rootDir>/test/global-teardown.mjs' }),
+    project('cli'),
     project('backend-azure', { globalSetup: '<rootDir>/test/global-setup.mjs', globalTeardown: '<rootDir>/test/global-teardown.mjs' }),
   ],
   testTimeout: 120_000,

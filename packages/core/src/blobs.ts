@@ -9,12 +9,15 @@ import { IntegrityError, NotFoundError } from './errors.js';
 import type { KeyScheme } from './keys.js';
 import type { ByteRange, ObjectInfo, ObjectStore } from './object-store.js';
 import { type ArtifactSource, openSource } from './sources.js';
+import { withByteCount } from './streams.js';
 
 export interface StoredBlob {
   digest: Digest;
   size: number;
   /** Bytes sent to the store: 0 when the blob already existed. */
   uploadedBytes: number;
+  /** True when a blob with these bytes was already stored (or stored meanwhile by another pusher). */
+  reused: boolean;
 }
 
 export interface BlobStoreOptions {
@@ -25,6 +28,11 @@ export interface BlobStoreOptions {
 
 interface Signal {
   signal?: AbortSignal | undefined;
+}
+
+interface Transfer extends Signal {
+  /** Called with the running total of bytes sent or received. */
+  onBytes?: ((total: number) => void) | undefined;
 }
 
 /**
@@ -44,30 +52,30 @@ export class BlobStore {
   }
 
   /** Stores a source unless a blob with the same bytes exists; reads the source as few times as the backend allows. */
-  async put(source: ArtifactSource, { signal }: Signal = {}): Promise<StoredBlob> {
-    if (source.kind === 'bytes') return this.putHashed(sha256(source.data), source.data.length, source, signal);
-    if (this.backend.capabilities.staging && this.backend.stage) return this.putStaged(source, signal);
+  async put(source: ArtifactSource, transfer: Transfer = {}): Promise<StoredBlob> {
+    if (source.kind === 'bytes') return this.putHashed(sha256(source.data), source.data.length, source, transfer);
+    if (this.backend.capabilities.staging && this.backend.stage) return this.putStaged(source, transfer);
     if (source.kind === 'file') {
-      const { digest, size } = await hashStream(openSource(source), signal);
-      return this.putHashed(digest, size, source, signal);
+      const { digest, size } = await hashStream(openSource(source), transfer.signal);
+      return this.putHashed(digest, size, source, transfer);
     }
-    return this.putSpooled(source.stream, signal);
+    return this.putSpooled(source.stream, transfer);
   }
 
   /** One read: hash while the backend stages the bytes, then publish them under their digest or drop them. */
-  private async putStaged(source: ArtifactSource, signal: AbortSignal | undefined): Promise<StoredBlob> {
+  private async putStaged(source: ArtifactSource, { signal, onBytes }: Transfer): Promise<StoredBlob> {
     const staged = await this.backend.stage!({ signal });
     try {
       const hasher = new HashingStream();
-      await pipeline([openSource(source), hasher, staged.stream], { signal });
+      await pipeline([withByteCount(openSource(source), onBytes), hasher, staged.stream], { signal });
       const { digest, size } = hasher;
       const key = this.key(digest);
       if (await this.reuse(key, size, signal)) {
         await staged.discard();
-        return { digest, size, uploadedBytes: 0 };
+        return { digest, size, uploadedBytes: 0, reused: true };
       }
       await staged.commit(key);
-      return { digest, size, uploadedBytes: size };
+      return { digest, size, uploadedBytes: size, reused: false };
     } catch (error) {
       await staged.discard();
       throw error;
@@ -75,35 +83,36 @@ export class BlobStore {
   }
 
   /** A stream of unknown length is spooled to a temp file while hashed, then uploaded from there. */
-  private async putSpooled(stream: Readable, signal: AbortSignal | undefined): Promise<StoredBlob> {
+  private async putSpooled(stream: Readable, transfer: Transfer): Promise<StoredBlob> {
+    const { signal } = transfer;
     const folder = await mkdtemp(join(this.options.tempDir ?? tmpdir(), 'modelreg-spool-'));
     try {
       const path = join(folder, 'body');
       const hasher = new HashingStream();
       // The spool file is read back once and deleted: durability would only cost time.
       await writeNewFile(path, stream, { signal, through: [hasher], durable: false });
-      return await this.putHashed(hasher.digest, hasher.size, { kind: 'file', path, size: hasher.size }, signal);
+      return await this.putHashed(hasher.digest, hasher.size, { kind: 'file', path, size: hasher.size }, transfer);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
   }
 
-  private async putHashed(digest: Digest, size: number, source: ArtifactSource, signal: AbortSignal | undefined): Promise<StoredBlob> {
+  private async putHashed(digest: Digest, size: number, source: ArtifactSource, { signal, onBytes }: Transfer): Promise<StoredBlob> {
     const key = this.key(digest);
-    if (await this.reuse(key, size, signal)) return { digest, size, uploadedBytes: 0 };
+    if (await this.reuse(key, size, signal)) return { digest, size, uploadedBytes: 0, reused: true };
     try {
-      await this.backend.put(key, openSource(source), { size, signal, contentType: 'application/octet-stream' });
+      await this.backend.put(key, withByteCount(openSource(source), onBytes), { size, signal, contentType: 'application/octet-stream' });
     } catch (error) {
       // Another pusher of the same bytes may have won the write (Azure then fails the loser's block
       // list): its blob serves this push as well as ours would.
       if (signal?.aborted || !(await this.reuse(key, size, signal).catch(() => false))) throw error;
-      return { digest, size, uploadedBytes: 0 };
+      return { digest, size, uploadedBytes: 0, reused: true };
     }
     const written = await this.backend.head(key, { signal });
     if (written?.size !== size) {
       throw new IntegrityError(`Blob ${key} was uploaded with ${size} bytes but the store reports ${written?.size ?? 'no object'}; push again.`, { key });
     }
-    return { digest, size, uploadedBytes: size };
+    return { digest, size, uploadedBytes: size, reused: false };
   }
 
   /**
@@ -132,8 +141,13 @@ export class BlobStore {
   }
 
   /** Downloads a blob to `path`, verified; nothing is left at `path` (or beside it) unless every byte matched. */
-  async download(blob: { digest: Digest; size: number }, label: string, path: string, { signal, durable }: Signal & { durable?: boolean | undefined } = {}): Promise<void> {
-    const body = await this.read(blob.digest, label, signal);
+  async download(
+    blob: { digest: Digest; size: number },
+    label: string,
+    path: string,
+    { signal, onBytes, durable }: Transfer & { durable?: boolean | undefined } = {},
+  ): Promise<void> {
+    const body = withByteCount(await this.read(blob.digest, label, signal), onBytes);
     await writeFileAtomic(path, body, { signal, durable, through: [new VerifyingStream(blob, label)] });
   }
 

@@ -22,3 +22,6 @@ export type { RetainOptions, RetainReport } from './retention.js';
 export type { RegistryStats } from './stats.js';
 export type { VerifyReport } from './verify.js';
 export type { LineageEntry } from './lineage.js';
+export { Loader, createLoader, type LoadedModel, type PreloadResult } from './loader/loader.js';
+export { type LoaderOptions, type ResolvedLoaderOptions, type VerifyPolicy, type LoaderWarning, loaderOptionsSchema } from './loader/options.js';
+export type { EvictionReport } from './loader/eviction.js';

@@ -5,6 +5,7 @@ import type {
   GetOptions, GetResult, ListEntry, ListOptions, ObjectInfo, ObjectStore, OperationOptions, PutBody, PutOptions, PutResult, StoreCapabilities,
 } from './object-store.js';
 import { readAll } from './streams.js';
+import { READ_CHUNK_BYTES } from './sources.js';
 
 interface StoredObject {
   data: Buffer;
@@ -41,7 +42,7 @@ export class MemoryStore implements ObjectStore {
     const object = this.require(key);
     const start = options.range?.offset ?? 0;
     const end = options.range?.length === undefined ? object.data.length : start + options.range.length;
-    return { ...this.info(object), body: Readable.from([object.data.subarray(start, end)]) };
+    return { ...this.info(object), body: Readable.from(chunksOf(object.data.subarray(start, end))) };
   }
 
   async head(key: string, options: OperationOptions = {}): Promise<ObjectInfo | undefined> {
@@ -101,4 +102,9 @@ export class MemoryStore implements ObjectStore {
 /** Byte-wise key order, as S3 and Azure list (JavaScript's default sort compares UTF-16 units). */
 export function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** Views of `data` in read-sized chunks (no copies): a reader sees a stream as from any real store. */
+function* chunksOf(data: Buffer): Generator<Buffer> {
+  for (let offset = 0; offset < data.length; offset += READ_CHUNK_BYTES) yield data.subarray(offset, offset + READ_CHUNK_BYTES);
 }

@@ -35,10 +35,12 @@ export interface CallOptions {
 
 export type ProgressEvent =
   | { type: 'artifact-start'; artifact: string; size: number | undefined }
+  /** Bytes of this artifact sent or received so far; a push may send none (the blob existed). */
+  | { type: 'artifact-progress'; artifact: string; size: number | undefined; transferredBytes: number }
   | { type: 'artifact-done'; artifact: string; size: number; transferredBytes: number };
 
 export interface TransferOptions extends CallOptions {
-  /** Called as each artifact starts and finishes moving. */
+  /** Called as each artifact starts, as its bytes move, and when it is done. */
   onProgress?: ((event: ProgressEvent) => void) | undefined;
 }
 
@@ -83,6 +85,8 @@ export interface VersionInfo extends ResolvedVersion {
 export interface AliasInfo extends ModelName {
   alias: string;
   version: number;
+  /** The version the alias points at, as `store/product/type@<version>`. */
+  ref: string;
   previous: number[];
   history: AliasDocument['history'];
 }
@@ -165,8 +169,10 @@ export class Registry {
 
     const stored = await mapBounded(input.artifacts, this.config.concurrency, options.signal, async (artifact, signal, index) => {
       const source = sources[index]!;
-      options.onProgress?.({ type: 'artifact-start', artifact: artifact.name, size: source.kind === 'file' ? source.size : undefined });
-      const blob = await this.blobs.put(source, { signal });
+      const size = source.kind === 'file' ? source.size : source.kind === 'bytes' ? source.data.length : undefined;
+      options.onProgress?.({ type: 'artifact-start', artifact: artifact.name, size });
+      const onBytes = options.onProgress && ((transferredBytes: number) => options.onProgress!({ type: 'artifact-progress', artifact: artifact.name, size, transferredBytes }));
+      const blob = await this.blobs.put(source, { signal, onBytes });
       options.onProgress?.({ type: 'artifact-done', artifact: artifact.name, size: blob.size, transferredBytes: blob.uploadedBytes });
       return blob;
     });
@@ -198,7 +204,7 @@ export class Registry {
       ...this.resolved(name, manifest.version),
       manifest,
       uploadedBytes: stored.reduce((sum, blob) => sum + blob.uploadedBytes, 0),
-      reusedArtifacts: input.artifacts.filter((_, index) => stored[index]!.uploadedBytes === 0).map((artifact) => artifact.name),
+      reusedArtifacts: input.artifacts.filter((_, index) => stored[index]!.reused).map((artifact) => artifact.name),
     };
   }
 
@@ -381,14 +387,17 @@ export class Registry {
     const resolved = await this.resolve(ref, options);
     const manifest = await this.readManifest(resolved, resolved.version, options);
     const wanted = options.artifacts === undefined ? manifest.artifacts : options.artifacts.map((artifactName) => findArtifact(manifest, artifactName));
-    const files: Record<string, string> = {};
-    await mapBounded(wanted, this.config.concurrency, options.signal, async (artifact, signal) => {
+    const paths = await mapBounded(wanted, this.config.concurrency, options.signal, async (artifact, signal) => {
       const path = join(dir, ...artifact.name.split('/'));
-      options.onProgress?.({ type: 'artifact-start', artifact: artifact.name, size: artifact.size });
-      await this.blobs.download(artifact, `${resolved.ref} artifact "${artifact.name}"`, path, { signal, durable: options.durable ?? false });
-      options.onProgress?.({ type: 'artifact-done', artifact: artifact.name, size: artifact.size, transferredBytes: artifact.size });
-      files[artifact.name] = path;
+      const { name, size } = artifact;
+      options.onProgress?.({ type: 'artifact-start', artifact: name, size });
+      const onBytes = options.onProgress && ((transferredBytes: number) => options.onProgress!({ type: 'artifact-progress', artifact: name, size, transferredBytes }));
+      await this.blobs.download(artifact, `${resolved.ref} artifact "${name}"`, path, { signal, onBytes, durable: options.durable ?? false });
+      options.onProgress?.({ type: 'artifact-done', artifact: name, size, transferredBytes: size });
+      return path;
     });
+    // In manifest order, whatever order the downloads finished in.
+    const files = Object.fromEntries(wanted.map((artifact, index) => [artifact.name, paths[index]!]));
     return { ...resolved, manifest, files };
   }
 
@@ -620,8 +629,9 @@ function findArtifact(manifest: Manifest, artifactName: string): Artifact {
   return artifact;
 }
 
-function aliasInfo(name: ModelName, document: AliasDocument): AliasInfo {
-  return { ...name, alias: document.alias, version: document.version, previous: document.previous, history: document.history };
+function aliasInfo({ store, product, type }: ModelName, document: AliasDocument): AliasInfo {
+  const { alias, version, previous, history } = document;
+  return { store, product, type, alias, version, ref: `${formatName({ store, product, type })}@${version}`, previous, history };
 }
 
 function matchesFilter(manifest: Manifest, filter: ListFilter): boolean {

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { type Readable, Transform, pipeline } from 'node:stream';
 import { InvalidInputError, throwIfAborted } from './errors.js';
 
 /**
@@ -19,4 +19,22 @@ export async function readAll(stream: Readable, signal?: AbortSignal, maxBytes =
     chunks.push(buffer);
   }
   return Buffer.concat(chunks, total);
+}
+
+/**
+ * `stream` as it is, reporting the running total of bytes that passed through to `onBytes`; errors
+ * of either side reach the consumer, and destroying the result stops the source.
+ */
+export function withByteCount(stream: Readable, onBytes: ((total: number) => void) | undefined): Readable {
+  if (!onBytes) return stream;
+  let total = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      total += chunk.length;
+      onBytes(total);
+      callback(null, chunk);
+    },
+  });
+  pipeline(stream, counter, () => {});
+  return counter;
 }

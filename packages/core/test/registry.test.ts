@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  BackendError, type PutBody, type PutOptions, type PutResult, readAll,
+  BackendError, type ProgressEvent, type PutBody, type PutOptions, type PutResult, readAll,
   ConflictError, InvalidInputError, InvalidManifestError, MemoryStore, NotFoundError, Registry, UnsafeStoreError, createRegistry,
   type StoreCapabilities,
 } from '../src/index.js';
@@ -138,10 +138,40 @@ describe('push', () => {
     expect(await keysOf(failing)).toEqual([]);
   });
 
-  it('reports progress per artifact', async () => {
-    const events: string[] = [];
-    await registry.push('shop/sales/xgb', [{ name: 'a', body: Buffer.from('aaa') }], {}, { onProgress: (event) => events.push(`${event.type}:${event.artifact}`) });
-    expect(events).toEqual(['artifact-start:a', 'artifact-done:a']);
+  it('reports progress per artifact and per byte, on push and on pull', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 5, 7);
+    const file = join(dir, 'big.bin');
+    await writeFile(file, big);
+    const pushEvents: ProgressEvent[] = [];
+    const pushed = await registry.push('shop/sales/xgb', [{ name: 'a', body: Buffer.from('aaa') }, { name: 'big', body: file }], {}, {
+      onProgress: (event) => pushEvents.push(event),
+    });
+    const pullEvents: ProgressEvent[] = [];
+    await registry.pull(pushed.ref, join(dir, 'out'), { onProgress: (event) => pullEvents.push(event) });
+    for (const events of [pushEvents, pullEvents]) {
+      const ofBig = events.filter((event) => event.artifact === 'big');
+      expect(ofBig[0]).toEqual({ type: 'artifact-start', artifact: 'big', size: big.length });
+      expect(ofBig.at(-1)).toEqual({ type: 'artifact-done', artifact: 'big', size: big.length, transferredBytes: big.length });
+      const progress = ofBig.filter((event) => event.type === 'artifact-progress').map((event) => event.transferredBytes);
+      expect(progress.length).toBeGreaterThan(1); // the file moves in chunks, each reported
+      expect(progress).toEqual([...progress].sort((a, b) => a - b));
+      expect(progress.at(-1)).toBe(big.length);
+      expect(events.filter((event) => event.artifact === 'a').map((event) => event.type)).toEqual(['artifact-start', 'artifact-progress', 'artifact-done']);
+    }
+  });
+
+  it('counts as reused only blobs that were already stored, whatever their size', async () => {
+    const first = await registry.push('shop/sales/xgb', [{ name: 'empty', body: Buffer.alloc(0) }, { name: 'a', body: Buffer.from('a') }]);
+    expect(first.reusedArtifacts).toEqual([]);
+    const second = await registry.push('shop/sales/xgb', [{ name: 'empty', body: Buffer.alloc(0) }, { name: 'b', body: Buffer.from('b') }]);
+    expect(second.reusedArtifacts).toEqual(['empty']);
+  });
+
+  it('returns pulled files in manifest order', async () => {
+    // The first artifact is the largest, so it finishes last.
+    const names = ['z-large', 'a-small', 'm-small'];
+    const pushed = await registry.push('shop/sales/xgb', names.map((name, index) => ({ name, body: Buffer.alloc(index === 0 ? 4 * 1024 * 1024 : 1, index) })));
+    expect(Object.keys((await registry.pull(pushed.ref, join(dir, 'ordered'))).files)).toEqual(names);
   });
 });
 
@@ -182,7 +212,12 @@ describe('aliases', () => {
     await registry.promote('shop/sales/xgb@1');
     await registry.promote('shop/sales/xgb@2');
     await registry.promote('shop/sales/xgb@3', 'production', { reason: 'better rmse' });
-    expect((await registry.rollback('shop/sales/xgb')).version).toBe(2);
+    const promoted = await registry.promote('shop/sales/xgb@latest', 'staging');
+    expect(promoted).toEqual(expect.objectContaining({ store: 'shop', alias: 'staging', version: 3, ref: 'shop/sales/xgb@3' }));
+    const rolledBack = await registry.rollback('shop/sales/xgb');
+    // The same shape whichever call moved the alias.
+    expect(Object.keys(rolledBack).sort()).toEqual(Object.keys(promoted).sort());
+    expect(rolledBack).toEqual(expect.objectContaining({ alias: 'production', version: 2, ref: 'shop/sales/xgb@2' }));
     expect((await registry.rollback('shop/sales/xgb')).version).toBe(1);
     await expect(registry.rollback('shop/sales/xgb')).rejects.toThrow(ConflictError);
     const [production] = await registry.aliases('shop/sales/xgb');

@@ -1,0 +1,179 @@
+// Cold and warm loads of the inference loader on S3, against the raw SDK, on one server in one run.
+//
+//   pnpm bench:loader
+//
+// Uses the same server as the S3 tests (MODELREG_TEST_S3_* variables, else MinIO when a Docker
+// daemon answers, else a native Ceph RADOS Gateway) and stops it afterwards. Settings (environment):
+//   BENCH_MODEL_MIB (default 512)      size of the large artifact
+//   BENCH_SMALL_MIB (default 2)        size of each of the five small artifacts
+//   BENCH_ROUNDS (default 3)           alternating rounds; the median of each side is reported
+//   BENCH_RANGE_MIB (default: the loader's), BENCH_RANGE_CONCURRENCY (default: the loader's)
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createLoader, createRegistry } from '@modelreg/core';
+import { PrefixedStore, pseudoRandomStream } from '@modelreg/core/testing/helpers';
+import { S3Store } from '@modelreg/backend-s3';
+import { startS3TestServer } from '../packages/backend-s3/test/server/s3-test-server.mjs';
+
+// The SDK is a dependency of the S3 backend, not of the workspace root.
+const { CreateBucketCommand, GetObjectCommand } = createRequire(
+  new URL('../packages/backend-s3/package.json', import.meta.url),
+)('@aws-sdk/client-s3');
+
+const MIB = 1024 * 1024;
+const MODEL_BYTES = Number(process.env.BENCH_MODEL_MIB ?? 512) * MIB;
+const SMALL_BYTES = Number(process.env.BENCH_SMALL_MIB ?? 2) * MIB;
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const RANGE_OPTIONS = {
+  ...(process.env.BENCH_RANGE_MIB ? { rangeBytes: Number(process.env.BENCH_RANGE_MIB) * MIB } : {}),
+  ...(process.env.BENCH_RANGE_CONCURRENCY ? { rangeConcurrency: Number(process.env.BENCH_RANGE_CONCURRENCY) } : {}),
+};
+const BUCKET = 'modelreg-bench';
+const PREFIX = `bench-loader-${Date.now().toString(36)}`;
+const LINE = 'bench/model/xgb';
+const TOTAL_BYTES = MODEL_BYTES + 5 * SMALL_BYTES;
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const mbPerSecond = (ms) => TOTAL_BYTES / 1e6 / (ms / 1000);
+
+async function timed(work) {
+  const start = performance.now();
+  const result = await work();
+  return { ms: performance.now() - start, result };
+}
+
+/** Counts the HTTP requests a client sends (every ranged GET, every page of a listing). */
+function countRequests(client) {
+  const counter = { requests: 0 };
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      counter.requests += 1;
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'benchRequestCounter' },
+  );
+  return {
+    async during(work) {
+      const before = counter.requests;
+      const { ms, result } = await timed(work);
+      return { ms, result, requests: counter.requests - before };
+    },
+  };
+}
+
+async function main() {
+  const server = await startS3TestServer();
+  process.once('exit', () => server.stopSync());
+  const work = await mkdtemp(join(tmpdir(), 'modelreg-loader-bench-'));
+  const { endpoint, region, accessKeyId, secretAccessKey } = server.config;
+  const store = new S3Store({ bucket: BUCKET, endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
+  try {
+    const client = store.client; // the raw side uses the very same client and connection settings
+    await client.send(new CreateBucketCommand({ Bucket: BUCKET })).catch((error) => {
+      if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
+    });
+    const counter = countRequests(client);
+    const registry = createRegistry({ backend: store, prefix: PREFIX });
+
+    const artifacts = [
+      { name: 'model.bin', body: pseudoRandomStream(MODEL_BYTES, PREFIX, 8 * MIB).stream },
+      ...[1, 2, 3, 4, 5].map((n) => ({ name: `small-${n}.bin`, body: randomBytes(SMALL_BYTES) })),
+    ];
+    const pushed = await registry.push(LINE, artifacts);
+    await registry.promote(pushed.ref);
+    const blobKeys = pushed.manifest.artifacts.map((artifact) => registry.blobs.key(artifact.digest));
+
+    console.log(`server: ${server.description}`);
+    console.log(`node ${process.version}; model: one ${MODEL_BYTES / MIB} MiB artifact + five of ${SMALL_BYTES / MIB} MiB; ${ROUNDS} rounds`);
+    const probe = createLoader({ registry, cacheDir: join(work, 'probe'), ...RANGE_OPTIONS }).options;
+    console.log(
+      `loader: ranged GETs of ${probe.rangeBytes / MIB} MiB, ${probe.rangeConcurrency} at once, for blobs >= ${probe.rangeThresholdBytes / MIB} MiB; ` +
+        `${probe.concurrency} artifacts at once; S3Store downloadConcurrency 4 (its own ranges for a plain get)\n`,
+    );
+
+    const sides = {
+      raw: [],
+      loader: [],
+      loaderPlainGet: [],
+    };
+    let lastCacheDir;
+    const run = {
+      // The baseline: what a function would do by hand, one GetObject after another, streamed to files.
+      raw: async (round) => {
+        const dir = join(work, `raw-${round}`);
+        await mkdir(dir);
+        for (const [index, key] of blobKeys.entries()) {
+          const { Body } = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+          await pipeline(Body, createWriteStream(join(dir, pushed.manifest.artifacts[index].name)));
+        }
+        return dir;
+      },
+      loader: async (round) => {
+        const cacheDir = join(work, `cache-${round}`);
+        await createLoader({ registry, cacheDir, ...RANGE_OPTIONS }).load(`${LINE}@production`);
+        return cacheDir;
+      },
+      // The loader without its own ranges: one get per blob (the S3 store then reads ranges itself).
+      loaderPlainGet: async (round) => {
+        const cacheDir = join(work, `plain-${round}`);
+        await createLoader({ registry, cacheDir, rangeThresholdBytes: Number.MAX_SAFE_INTEGER }).load(`${LINE}@production`);
+        return cacheDir;
+      },
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      // Rotate which side goes first, so drift in the machine's load hits every side alike.
+      const order = Object.keys(run);
+      for (let shift = 0; shift < round % order.length; shift++) order.push(order.shift());
+      const line = [];
+      for (const side of order) {
+        const { ms, result: dir } = await timed(() => run[side](round));
+        sides[side].push(ms);
+        line.push(`${side} ${mbPerSecond(ms).toFixed(0)} MB/s (${(ms / 1000).toFixed(2)} s)`);
+        if (side === 'loader' && round === ROUNDS - 1) lastCacheDir = dir;
+        else await rm(dir, { recursive: true, force: true });
+      }
+      console.log(`round ${round + 1}: ${line.join('; ')}`);
+    }
+
+    const raw = median(sides.raw);
+    const loader = median(sides.loader);
+    const plain = median(sides.loaderPlainGet);
+    console.log(`\ncold load, median of ${ROUNDS} (${(TOTAL_BYTES / MIB).toFixed(0)} MiB):`);
+    console.log(`  raw SDK, sequential GetObject:     ${mbPerSecond(raw).toFixed(1)} MB/s`);
+    console.log(`  loader, parallel ranged GETs:      ${mbPerSecond(loader).toFixed(1)} MB/s   ratio loader/raw ${(raw / loader).toFixed(2)}`);
+    console.log(`  loader, one get per blob:          ${mbPerSecond(plain).toFixed(1)} MB/s   ratio ${(raw / plain).toFixed(2)}`);
+
+    // Warm loads from the last round's cache folder.
+    const ttl = 60_000;
+    const sameProcess = createLoader({ registry, cacheDir: lastCacheDir, aliasTtlMs: ttl });
+    await sameProcess.load(`${LINE}@production`); // this instance's first use: re-hashes once (verify 'once')
+    const warm = [
+      ['same process, @production within TTL', () => sameProcess.load(`${LINE}@production`)],
+      [`same process, explicit @${pushed.version}`, () => sameProcess.load(`${LINE}@${pushed.version}`)],
+      ["new process, @production within TTL, verify 'once' (re-hash)", () => createLoader({ registry, cacheDir: lastCacheDir, aliasTtlMs: ttl }).load(`${LINE}@production`)],
+      ["new process, @production within TTL, verify 'size'", () => createLoader({ registry, cacheDir: lastCacheDir, aliasTtlMs: ttl, verify: 'size' }).load(`${LINE}@production`)],
+      [`new process, explicit @${pushed.version}, verify 'size'`, () => createLoader({ registry, cacheDir: lastCacheDir, verify: 'size' }).load(`${LINE}@${pushed.version}`)],
+      ['same process, @production after the TTL', () => createLoader({ registry, cacheDir: lastCacheDir, aliasTtlMs: 0, verify: 'size' }).load(`${LINE}@production`)],
+    ];
+    console.log('\nwarm load (no download):');
+    for (const [label, load] of warm) {
+      const { ms, requests, result } = await counter.during(load);
+      if (result.downloadedBytes !== 0) throw new Error(`${label}: downloaded ${result.downloadedBytes} bytes`);
+      console.log(`  ${label.padEnd(62)} ${ms.toFixed(1).padStart(7)} ms, ${requests} store request${requests === 1 ? '' : 's'}`);
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+    try {
+      await new PrefixedStore(store, `${PREFIX}/`).clear();
+    } finally {
+      await server.stop();
+    }
+  }
+}
+
+await main();

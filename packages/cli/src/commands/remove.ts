@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+import { type Context, action } from '../context.js';
+import type { Io } from '../output.js';
+
+export function registerRemove(program: Command, io: Io): void {
+  program
+    .command('rm')
+    .description('delete one version (its blobs go at the next gc); refused while an alias points at it, unless --force')
+    .argument('<ref>', 'model version with an explicit number: store/product/type@N')
+    .option('-f, --force', 'delete even if aliases point at it (they are left dangling)')
+    .action(action(io, remove));
+}
+
+async function remove(context: Context, ref: string, options: { force?: boolean }): Promise<void> {
+  const deleted = await (await context.registry()).deleteVersion(ref, { force: options.force === true });
+  context.print({ deleted }, () => `Deleted ${deleted.ref}; its blobs are freed by the next "modelreg gc --yes".`);
+}

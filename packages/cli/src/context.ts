@@ -1,0 +1,71 @@
+import { dirname } from 'node:path';
+import { Registry } from '@modelreg/core';
+import type { Command } from 'commander';
+import { findConfig } from './config-file.js';
+import { type Io, formatJson } from './output.js';
+import { type RegistryLocation, createStore, describeLocation, parseRegistryUrl } from './registry-url.js';
+
+/** Options every command accepts, before or after its name. */
+export interface GlobalOptions {
+  registry?: string;
+  json?: boolean;
+  debug?: boolean;
+  /** `--progress` / `--no-progress`; undefined means "when stderr is a terminal and not in CI". */
+  progress?: boolean;
+}
+
+export const DEFAULT_REGISTRY = './.modelreg';
+
+/** What a command works with: the chosen registry, the output mode and the streams. */
+export class Context {
+  private opened: Promise<{ registry: Registry; location: RegistryLocation }> | undefined;
+
+  constructor(
+    readonly io: Io,
+    readonly options: GlobalOptions,
+  ) {}
+
+  get json(): boolean {
+    return this.options.json === true;
+  }
+
+  /** The registry, opened once: `--registry`, then `MODELREG_REGISTRY`, then `registry` in the config file, then `./.modelreg`. */
+  async registry(): Promise<Registry> {
+    return (await this.open()).registry;
+  }
+
+  /** The registry's location for messages, without credentials. */
+  async location(): Promise<string> {
+    return describeLocation((await this.open()).location);
+  }
+
+  private open(): Promise<{ registry: Registry; location: RegistryLocation }> {
+    this.opened ??= (async () => {
+      const { cwd, env } = this.io;
+      const found = await findConfig(cwd);
+      const { registry: fromFile, ...settings } = found?.config ?? {};
+      const explicit = this.options.registry || env.MODELREG_REGISTRY;
+      // A relative path is relative to where it was written: the working directory, or the config file's folder.
+      const [url, baseDir] = explicit ? [explicit, cwd] : fromFile && found ? [fromFile, dirname(found.path)] : [DEFAULT_REGISTRY, cwd];
+      const location = parseRegistryUrl(url, baseDir, env);
+      return { registry: new Registry({ ...settings, backend: await createStore(location, env) }), location };
+    })();
+    return this.opened;
+  }
+
+  /** Prints a command's result: the JSON document with `--json`, else the human text. */
+  print(json: unknown, human: () => string): void {
+    this.io.stdout.write(this.json ? formatJson(json) : `${human()}\n`);
+  }
+}
+
+/**
+ * Wraps a command's action: builds its context from the global options and passes on the
+ * positional arguments and the command's own options (commander's arguments minus the command).
+ */
+export function action<A extends unknown[]>(io: Io, run: (context: Context, ...args: A) => Promise<void>) {
+  return async (...args: unknown[]): Promise<void> => {
+    const command = args.at(-1) as Command;
+    await run(new Context(io, command.optsWithGlobals<GlobalOptions>()), ...(args.slice(0, -1) as A));
+  };
+}

@@ -1,0 +1,93 @@
+import { chmod, link, mkdir, rename, rm, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { tempPathFor, writeNewFile } from '../atomic-file.js';
+import type { BlobStore } from '../blobs.js';
+import type { Digest } from '../digest.js';
+import type { CacheLayout } from './cache-layout.js';
+import type { FileVerifier } from './file-verifier.js';
+import { InFlight } from './in-flight.js';
+import type { ResolvedLoaderOptions } from './options.js';
+import { downloadRanges } from './ranged-download.js';
+
+export interface CachedBlob {
+  path: string;
+  /** Bytes this call downloaded: 0 when the cached file was used. */
+  downloadedBytes: number;
+}
+
+type Blob = { digest: Digest; size: number };
+
+/**
+ * The content-addressed disk cache: one verified, read-only file per digest. A file appears under
+ * its digest only whole and verified (downloaded to `tmp/`, then published), so processes sharing
+ * the folder never see a partial file; a cached file that fails its check is dropped and fetched again.
+ */
+export class BlobCache {
+  private readonly inFlight = new InFlight<Digest, CachedBlob>();
+
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly layout: CacheLayout,
+    private readonly verifier: FileVerifier,
+    private readonly options: ResolvedLoaderOptions,
+  ) {}
+
+  /** A verified local copy of the blob. Concurrent calls for one digest share one check and one download. */
+  ensure(blob: Blob, label: string, signal?: AbortSignal): Promise<CachedBlob> {
+    return this.inFlight.run(blob.digest, () => this.checkOrFetch(blob, label, signal));
+  }
+
+  private async checkOrFetch(blob: Blob, label: string, signal: AbortSignal | undefined): Promise<CachedBlob> {
+    const path = this.layout.blob(blob.digest);
+    const state = await this.verifier.check(path, blob, label, signal);
+    if (state === 'ok') return { path, downloadedBytes: 0 };
+    if (state === 'corrupt') {
+      this.options.onWarning(`${label}: the cached file ${path} does not match ${blob.digest}; dropping it and downloading it again.`);
+      await this.drop(path);
+    }
+    await this.fetch(blob, label, path, signal);
+    return { path, downloadedBytes: blob.size };
+  }
+
+  private async fetch(blob: Blob, label: string, path: string, signal: AbortSignal | undefined): Promise<void> {
+    await mkdir(this.layout.tmp, { recursive: true });
+    const temp = tempPathFor(path, this.layout.tmp);
+    const { durable } = this.options;
+    try {
+      if (blob.size >= this.options.rangeThresholdBytes) {
+        await downloadRanges(this.blobs, blob, label, temp, { ...this.options, signal });
+      } else {
+        await writeNewFile(temp, await this.blobs.open(blob, label, { signal }), { signal, durable });
+      }
+      // Read-only: a file handed out is a hard link to the blob, and a write through it would corrupt every version sharing it.
+      await chmod(temp, 0o444);
+      await mkdir(dirname(path), { recursive: true });
+      await publish(temp, path);
+      this.verifier.trust(path);
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  async drop(path: string): Promise<void> {
+    this.verifier.forget(path);
+    await rm(path, { force: true });
+  }
+}
+
+/**
+ * Moves a verified temp file to `target` unless another process published it first: a link fails
+ * when the name exists, so the first copy wins and files already linked from versions stay current.
+ * Where hard links are unsupported, a rename replaces the (equal) bytes instead.
+ */
+async function publish(temp: string, target: string): Promise<void> {
+  try {
+    await link(temp, target);
+    await unlink(temp);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EXDEV' || code === 'EMLINK') await rename(temp, target);
+    else throw error;
+  }
+}

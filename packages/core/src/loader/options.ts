@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { InvalidInputError } from '../errors.js';
+import { describeIssues } from '../manifest.js';
+import { Registry } from '../registry.js';
+
+const MIB = 1024 * 1024;
+
+/** How much a cached file is checked before it is handed out again. */
+export const VERIFY_POLICIES = ['always', 'once', 'size'] as const;
+export type VerifyPolicy = (typeof VERIFY_POLICIES)[number];
+
+export type LoaderWarning = (message: string, cause?: unknown) => void;
+
+export const loaderOptionsSchema = z.strictObject({
+  /** The registry to load from; the loader reuses its store, key scheme and blob layer. */
+  registry: z.custom<Registry>((value) => value instanceof Registry, { message: 'must be a Registry, e.g. createRegistry({ backend })' }),
+  /** Folder of the disk cache; processes on one host may share it. */
+  cacheDir: z.string().min(1),
+  /** Blob bytes kept on disk before the least recently used versions are evicted. @default 10 GiB */
+  maxCacheBytes: z.number().int().nonnegative().default(10 * 1024 * MIB),
+  /** How long `@alias` and `@latest` resolutions are trusted without asking the store. @default 60_000 */
+  aliasTtlMs: z.number().int().nonnegative().default(60_000),
+  /** Parsed manifests kept in memory. @default 100 */
+  manifestCacheSize: z.number().int().min(1).default(100),
+  /**
+   * When a cached file is re-hashed: `'always'` on every load; `'once'` on its first use in this
+   * process, the size only afterwards; `'size'` never (only its size is checked). Downloads are
+   * always verified before they appear in the cache. @default 'once'
+   */
+  verify: z.enum(VERIFY_POLICIES).default('once'),
+  /** Artifacts of one version downloaded (or checked) at once. @default 8 */
+  concurrency: z.number().int().min(1).max(256).default(8),
+  /** Blobs at least this big are downloaded as parallel ranged GETs; smaller ones with one GET. @default 64 MiB */
+  rangeThresholdBytes: z.number().int().min(1).default(64 * MIB),
+  /** Bytes per ranged GET. @default 32 MiB */
+  rangeBytes: z.number().int().min(64 * 1024).default(32 * MIB),
+  /**
+   * Ranged GETs in flight per blob; memory stays at 1 MiB per range (ranges stream to their offset
+   * on disk). 4 was fastest against a loopback server on 2 cores; over a real network, where one
+   * connection is the limit, 8-16 can be faster. @default 4
+   */
+  rangeConcurrency: z.number().int().min(1).max(64).default(4),
+  /**
+   * fsync downloaded blobs before they are renamed into the cache. Without it a crash never leaves
+   * a partial file under a blob's name, only an operating system crash can (and `verify: 'once'`
+   * catches that on the next start). @default false
+   */
+  durable: z.boolean().default(false),
+  /** Receives warnings (serving a stale alias, a corrupt cached file dropped). @default process.emitWarning */
+  onWarning: z.custom<LoaderWarning>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
+  /** The clock alias TTLs are measured with; for tests. @default Date.now */
+  now: z.custom<() => number>((value) => typeof value === 'function', { message: 'must be a function returning milliseconds' }).optional(),
+});
+
+export type LoaderOptions = z.input<typeof loaderOptionsSchema>;
+export type ResolvedLoaderOptions = Omit<z.output<typeof loaderOptionsSchema>, 'onWarning' | 'now'> & { onWarning: LoaderWarning; now: () => number };
+
+/** Validates loader options up front; the error names each offending field. */
+export function parseLoaderOptions(options: LoaderOptions): ResolvedLoaderOptions {
+  const result = loaderOptionsSchema.safeParse(options);
+  if (!result.success) throw new InvalidInputError(`Invalid loader options: ${describeIssues(result.error)}.`);
+  return {
+    ...result.data,
+    onWarning: result.data.onWarning ?? ((message) => process.emitWarning(message, { type: 'ModelregLoaderWarning' })),
+    now: result.data.now ?? Date.now,
+  };
+}
