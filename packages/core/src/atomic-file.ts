@@ -31,11 +31,23 @@ export function tempPathFor(target: string, tempDir?: string): string {
  * file or the whole new one, never a torn one, and a failure leaves no temp file behind.
  */
 export async function writeFileAtomic(target: string, source: Readable, options: AtomicWriteOptions = {}): Promise<void> {
+  await replaceAtomically(target, (temp) => writeNewFile(temp, source, options), options);
+}
+
+/**
+ * Lets `write` create a temp file, then renames it onto `target`; on any failure the temp file is
+ * removed. For writers that fill a file their own way (e.g. ranged downloads at offsets).
+ */
+export async function replaceAtomically(
+  target: string,
+  write: (tempPath: string) => Promise<void>,
+  options: Pick<AtomicWriteOptions, 'tempDir' | 'beforeRename'> = {},
+): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   if (options.tempDir) await mkdir(options.tempDir, { recursive: true });
   const temp = tempPathFor(target, options.tempDir);
   try {
-    await writeNewFile(temp, source, options);
+    await write(temp);
     await options.beforeRename?.(temp);
     await rename(temp, target);
   } catch (error) {

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Readable, pipeline as pipelineWithCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { writeFileAtomic, writeNewFile } from './atomic-file.js';
+import { replaceAtomically, writeFileAtomic, writeNewFile } from './atomic-file.js';
 import { type Digest, HashingStream, VerifyingStream, sha256 } from './digest.js';
 import { IntegrityError, NotFoundError } from './errors.js';
 import type { KeyScheme } from './keys.js';
 import type { ByteRange, ObjectInfo, ObjectStore } from './object-store.js';
+import { type RangedDownloadSettings, downloadRanges } from './ranged-download.js';
 import { type ArtifactSource, openSource } from './sources.js';
 import { withByteCount } from './streams.js';
 
@@ -33,6 +34,11 @@ interface Signal {
 interface Transfer extends Signal {
   /** Called with the running total of bytes sent or received. */
   onBytes?: ((total: number) => void) | undefined;
+}
+
+export interface DownloadOptions extends Transfer, RangedDownloadSettings {
+  /** fsync the file before it is renamed into place. */
+  durable: boolean;
 }
 
 /**
@@ -140,13 +146,16 @@ export class BlobStore {
     return verifier;
   }
 
-  /** Downloads a blob to `path`, verified; nothing is left at `path` (or beside it) unless every byte matched. */
-  async download(
-    blob: { digest: Digest; size: number },
-    label: string,
-    path: string,
-    { signal, onBytes, durable }: Transfer & { durable?: boolean | undefined } = {},
-  ): Promise<void> {
+  /**
+   * Downloads a blob to `path`, verified; nothing is left at `path` (or beside it) unless every byte
+   * matched. A large blob comes as parallel ranged GETs, hashed on a worker thread as they land.
+   */
+  async download(blob: { digest: Digest; size: number }, label: string, path: string, options: DownloadOptions): Promise<void> {
+    const { signal, onBytes, durable } = options;
+    if (blob.size >= options.rangeThresholdBytes) {
+      await replaceAtomically(path, (temp) => downloadRanges(this, blob, label, temp, { ...options, durable }));
+      return;
+    }
     const body = withByteCount(await this.read(blob.digest, label, signal), onBytes);
     await writeFileAtomic(path, body, { signal, durable, through: [new VerifyingStream(blob, label)] });
   }

@@ -4,6 +4,7 @@ import { encodeId } from './ids.js';
 import { normalizePrefix } from './keys.js';
 import { describeIssues, jsonValueSchema } from './manifest.js';
 import type { ObjectStore } from './object-store.js';
+import { rangedDownloadFields } from './ranged-download.js';
 
 function isObjectStore(value: unknown): value is ObjectStore {
   const store = value as Partial<ObjectStore> | null;
@@ -51,6 +52,8 @@ export const registryConfigSchema = z.strictObject({
   modelTypes: z.record(idSchema('type'), modelTypeConfigSchema).optional(),
   /** Blobs moved at once by push, pull and other bulk work. @default 4 */
   concurrency: z.number().int().min(1).max(256).default(4),
+  /** How `pull` downloads large blobs: parallel ranged GETs, see {@link rangedDownloadFields}. */
+  ...rangedDownloadFields,
   /** Unreferenced blobs younger than this are never garbage-collected. @default 86_400_000 (24 h) */
   gcGracePeriodMs: z.number().int().min(1000).default(24 * 60 * 60 * 1000),
   /** Versions kept per model line by retention when the call names no number. @default undefined (keep all) */

@@ -392,7 +392,7 @@ export class Registry {
       const { name, size } = artifact;
       options.onProgress?.({ type: 'artifact-start', artifact: name, size });
       const onBytes = options.onProgress && ((transferredBytes: number) => options.onProgress!({ type: 'artifact-progress', artifact: name, size, transferredBytes }));
-      await this.blobs.download(artifact, `${resolved.ref} artifact "${name}"`, path, { signal, onBytes, durable: options.durable ?? false });
+      await this.blobs.download(artifact, `${resolved.ref} artifact "${name}"`, path, { ...this.config, signal, onBytes, durable: options.durable ?? false });
       options.onProgress?.({ type: 'artifact-done', artifact: name, size, transferredBytes: size });
       return path;
     });

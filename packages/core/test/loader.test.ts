@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -251,6 +252,29 @@ describe('loader: eviction', () => {
     expect(report.bytesAfter).toBe(size);
   });
 
+  it("spares the versions another loader on the cache folder holds, until it releases them or its process is gone", async () => {
+    await pushVersions(2);
+    const functionA = loader();
+    const functionB = loader({ maxCacheBytes: size }); // as a second process would: its own pins and lease
+    const heldByA = await functionA.load(`${LINE}@1`);
+    await age(heldByA, 60);
+    (await functionB.load(`${LINE}@2`)).release(); // over B's limit: the oldest blob is v1's, which A holds
+    expect(await blobFiles()).toHaveLength(2);
+    expect(await readFile(heldByA.files['model.bin']!)).toEqual(Buffer.alloc(size, 1));
+
+    heldByA.release();
+    await waitFor(async () => (await readdir(join(cacheDir, 'pins'))).length === 0); // the lease update is not awaited by release()
+    expect((await functionB.evict()).evictedBlobs).toEqual([heldByA.manifest.artifacts[0]!.digest]);
+
+    // A lease whose process has exited pins nothing, and the next eviction drops it.
+    const deadPid = await exitedProcessId();
+    await writeFile(join(cacheDir, 'pins', `${deadPid}.crashed.json`), JSON.stringify({ pid: deadPid, digests: [heldByA.manifest.artifacts[0]!.digest] }));
+    await functionA.load(`${LINE}@1`).then((again) => again.release());
+    await age(heldByA, 60);
+    expect((await functionB.evict()).evictedBlobs).toEqual([heldByA.manifest.artifacts[0]!.digest]);
+    expect(await readdir(join(cacheDir, 'pins'))).toEqual([]);
+  });
+
   it('preload warms the cache without pinning', async () => {
     await pushVersions(1);
     const cache = loader();
@@ -356,3 +380,17 @@ describe('loader: in-process sharing', () => {
     expect(await manifestGets(1)).toBe(1);
   });
 });
+
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; !(await condition()); attempt++) {
+    if (attempt === 100) throw new Error('condition not met within 2 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The pid of a process that has already exited. */
+async function exitedProcessId(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolve) => child.once('exit', resolve));
+  return child.pid!;
+}

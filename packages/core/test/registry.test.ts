@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CountingStore, pseudoRandomStream } from '../src/testing/helpers.js';
 import {
-  BackendError, type ProgressEvent, type PutBody, type PutOptions, type PutResult, readAll,
+  BackendError, type Digest, IntegrityError, KeyScheme, type ProgressEvent, sha256, type PutBody, type PutOptions, type PutResult, readAll,
   ConflictError, InvalidInputError, InvalidManifestError, MemoryStore, NotFoundError, Registry, UnsafeStoreError, createRegistry,
   type StoreCapabilities,
 } from '../src/index.js';
@@ -165,6 +166,27 @@ describe('push', () => {
     expect(first.reusedArtifacts).toEqual([]);
     const second = await registry.push('shop/sales/xgb', [{ name: 'empty', body: Buffer.alloc(0) }, { name: 'b', body: Buffer.from('b') }]);
     expect(second.reusedArtifacts).toEqual(['empty']);
+  });
+
+  it('pulls a large blob as parallel ranged reads, verified, and leaves nothing when it does not match', async () => {
+    const counting = new CountingStore(store);
+    const ranged = createRegistry({ backend: counting, rangeThresholdBytes: 1024 * 1024, rangeBytes: 64 * 1024, rangeConcurrency: 3 });
+    const { stream, digest } = pseudoRandomStream(1024 * 1024 + 17);
+    const pushed = await ranged.push('shop/sales/xgb', [{ name: 'big.bin', body: stream }]);
+    expect(pushed.manifest.artifacts[0]!.digest).toBe(digest);
+
+    counting.reset();
+    const progress: number[] = [];
+    const pulled = await ranged.pull(pushed.ref, join(dir, 'ranged'), {
+      onProgress: (event) => event.type === 'artifact-progress' && progress.push(event.transferredBytes),
+    });
+    expect(sha256(await readFile(pulled.files['big.bin']!))).toBe(digest);
+    expect(counting.counts.get).toBe(1 + 17); // the manifest, then 17 ranges of 64 KiB
+    expect(progress.at(-1)).toBe(1024 * 1024 + 17);
+
+    store.corrupt(blobKeyOf(pushed.manifest.artifacts[0]!.digest), Buffer.alloc(1024 * 1024 + 17, 1));
+    await expect(ranged.pull(pushed.ref, join(dir, 'tampered'))).rejects.toThrow(IntegrityError);
+    expect(await readdir(join(dir, 'tampered')).catch(() => [])).toEqual([]);
   });
 
   it('returns pulled files in manifest order', async () => {
@@ -342,4 +364,8 @@ async function snapshot(target: MemoryStore): Promise<Record<string, string>> {
   const entries: Record<string, string> = {};
   for await (const entry of target.list('')) if (entry.type === 'object') entries[entry.key] = entry.etag;
   return entries;
+}
+
+function blobKeyOf(digest: Digest): string {
+  return new KeyScheme('').blobKey(digest);
 }

@@ -7,7 +7,7 @@ import type { CacheLayout } from './cache-layout.js';
 import type { FileVerifier } from './file-verifier.js';
 import { InFlight } from './in-flight.js';
 import type { ResolvedLoaderOptions } from './options.js';
-import { downloadRanges } from './ranged-download.js';
+import { downloadRanges } from '../ranged-download.js';
 
 export interface CachedBlob {
   path: string;

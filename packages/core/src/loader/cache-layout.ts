@@ -12,12 +12,15 @@ import type { VersionSelector } from '../refs.js';
  *     <cacheDir>/registries/<ns>/models/<store>/<product>/<type>/<version>/files/<artifact>   hard links to blobs
  *     <cacheDir>/registries/<ns>/models/<store>/<product>/<type>/aliases/<alias>.json        last resolution
  *     <cacheDir>/tmp/                                          downloads and version folders being built
+ *     <cacheDir>/pins/<pid>.<uuid>.json                        each loader's pinned blobs, for the others' eviction
  *
  * `<ns>` is a hash of the store's description and the registry prefix: two registries sharing one
  * cache folder never mix up their version numbers. Blobs need no such separation.
  */
 export class CacheLayout {
   readonly tmp: string;
+  /** One lease file per loader, naming the blobs it holds pinned. */
+  readonly pins: string;
   readonly blobsRoot: string;
   /** Holds one `<ns>/models/` tree per registry that uses this cache. */
   readonly registriesRoot: string;
@@ -31,6 +34,7 @@ export class CacheLayout {
     const namespace = sha256(registryIdentity).slice('sha256:'.length, 'sha256:'.length + 16);
     this.modelKeys = new KeyScheme(`registries/${namespace}`);
     this.tmp = join(root, 'tmp');
+    this.pins = join(root, 'pins');
     this.blobsRoot = this.path(this.blobKeys.blobsPrefix());
     this.registriesRoot = join(root, 'registries');
   }

@@ -15,6 +15,7 @@ import { FileVerifier } from './file-verifier.js';
 import { InFlight } from './in-flight.js';
 import { Materializer } from './materializer.js';
 import { type LoaderOptions, type ResolvedLoaderOptions, parseLoaderOptions } from './options.js';
+import { PinLeases } from './pin-leases.js';
 
 export interface LoadedModel extends ResolvedVersion {
   manifest: Manifest;
@@ -55,6 +56,7 @@ export class Loader {
   private readonly aliases: AliasCache;
   private readonly manifests: LRUCache<string, Manifest>;
   private readonly pins = new Map<string, Pin>();
+  private readonly leases: PinLeases;
   /** Versions being assembled in this process, so concurrent loads of one version do the work once. */
   private readonly assembling = new InFlight<string, number>();
   private evicting: Promise<unknown> = Promise.resolve();
@@ -68,6 +70,7 @@ export class Loader {
     this.materializer = new Materializer(this.layout, verifier);
     this.aliases = new AliasCache(this.layout, this.options.aliasTtlMs, this.options.now);
     this.manifests = new LRUCache({ max: this.options.manifestCacheSize });
+    this.leases = new PinLeases(this.layout.pins);
   }
 
   /** The manifest and a local path for every artifact of a version; pinned until `release()`. */
@@ -78,7 +81,7 @@ export class Loader {
       const name = { store: parsed.store, product: parsed.product, type: parsed.type };
       const resolved = { ...name, version, ref: formatRef({ ...name, version }) };
       const manifest = await this.manifestOf(resolved, signal);
-      const release = this.pin(resolved.ref, manifest);
+      const release = await this.pin(resolved.ref, manifest);
       try {
         const downloadedBytes = await this.assembling.run(resolved.ref, () => this.assemble(resolved, manifest, signal));
         const dir = join(this.layout.versionDir(resolved, version), 'files');
@@ -107,12 +110,15 @@ export class Loader {
 
   /** Evicts least recently used blobs (and the versions linking them) until the cache fits `maxCacheBytes`. */
   evict(): Promise<EvictionReport> {
-    const run = this.evicting.then(() => evictLeastRecentlyUsed(this.layout, this.options.maxCacheBytes, this.pinnedDigests()));
+    const run = this.evicting.then(async () => {
+      const pinned = new Set([...this.pinnedDigests(), ...(await this.leases.pinnedByOthers())]);
+      return evictLeastRecentlyUsed(this.layout, this.options.maxCacheBytes, pinned);
+    });
     this.evicting = run.catch(() => {});
     return run;
   }
 
-  /** `store/product/type@version` of every version this process holds pinned. */
+  /** `store/product/type@version` of every version this loader holds pinned. */
   get pinned(): string[] {
     return [...this.pins.keys()];
   }
@@ -177,16 +183,29 @@ export class Loader {
     return downloadedBytes;
   }
 
-  private pin(ref: string, manifest: Manifest): () => void {
+  /** Pins in memory and in this loader's lease file, which loaders in other processes respect. */
+  private async pin(ref: string, manifest: Manifest): Promise<() => void> {
     const pin = this.pins.get(ref) ?? { count: 0, digests: manifest.artifacts.map((artifact) => artifact.digest) };
     pin.count++;
     this.pins.set(ref, pin);
     let released = false;
-    return () => {
+    const release = () => {
       if (released) return;
       released = true;
-      if (--pin.count === 0) this.pins.delete(ref);
+      if (--pin.count > 0) return;
+      this.pins.delete(ref);
+      // A lease a little longer than needed only delays an eviction: no need to wait, nor to fail.
+      this.leases.update(this.pinnedDigests()).catch((error: unknown) => this.options.onWarning(`Updating the loader's pin lease failed: ${(error as Error).message}`, error));
     };
+    if (pin.count === 1) {
+      try {
+        await this.leases.update(this.pinnedDigests());
+      } catch (error) {
+        release();
+        throw error;
+      }
+    }
+    return release;
   }
 
   private pinnedDigests(): Set<Digest> {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
 import { describeIssues } from '../manifest.js';
 import { Registry } from '../registry.js';
+import { rangedDownloadFields } from '../ranged-download.js';
 
 const MIB = 1024 * 1024;
 
@@ -30,16 +31,7 @@ export const loaderOptionsSchema = z.strictObject({
   verify: z.enum(VERIFY_POLICIES).default('once'),
   /** Artifacts of one version downloaded (or checked) at once. @default 8 */
   concurrency: z.number().int().min(1).max(256).default(8),
-  /** Blobs at least this big are downloaded as parallel ranged GETs; smaller ones with one GET. @default 64 MiB */
-  rangeThresholdBytes: z.number().int().min(1).default(64 * MIB),
-  /** Bytes per ranged GET. @default 32 MiB */
-  rangeBytes: z.number().int().min(64 * 1024).default(32 * MIB),
-  /**
-   * Ranged GETs in flight per blob; memory stays at 1 MiB per range (ranges stream to their offset
-   * on disk). 4 was fastest against a loopback server on 2 cores; over a real network, where one
-   * connection is the limit, 8-16 can be faster. @default 4
-   */
-  rangeConcurrency: z.number().int().min(1).max(64).default(4),
+  ...rangedDownloadFields,
   /**
    * fsync downloaded blobs before they are renamed into the cache. Without it a crash never leaves
    * a partial file under a blob's name, only an operating system crash can (and `verify: 'once'`
