@@ -8,6 +8,7 @@ import { type Digest, HashingStream, VerifyingStream, sha256 } from './digest.js
 import { IntegrityError, NotFoundError } from './errors.js';
 import type { KeyScheme } from './keys.js';
 import type { ByteRange, ObjectInfo, ObjectStore } from './object-store.js';
+import { hashFile } from './hash-worker.js';
 import { type RangedDownloadSettings, downloadRanges } from './ranged-download.js';
 import { type ArtifactSource, openSource } from './sources.js';
 import { withByteCount } from './streams.js';
@@ -26,6 +27,9 @@ export interface BlobStoreOptions {
   touchAfterMs: number;
   tempDir?: string | undefined;
 }
+
+/** Files at least this big are hashed on a worker thread. */
+const WORKER_HASH_MIN_BYTES = 16 * 1024 * 1024;
 
 interface Signal {
   signal?: AbortSignal | undefined;
@@ -62,8 +66,10 @@ export class BlobStore {
     if (source.kind === 'bytes') return this.putHashed(sha256(source.data), source.data.length, source, transfer);
     if (this.backend.capabilities.staging && this.backend.stage) return this.putStaged(source, transfer);
     if (source.kind === 'file') {
-      const { digest, size } = await hashStream(openSource(source), transfer.signal);
-      return this.putHashed(digest, size, source, transfer);
+      // A worker thread leaves the event loop to the uploads in flight, but costs a thread start-up.
+      const digest =
+        source.size >= WORKER_HASH_MIN_BYTES ? await hashFile(source.path, source.size, transfer.signal) : await hashStream(openSource(source), transfer.signal);
+      return this.putHashed(digest, source.size, source, transfer);
     }
     return this.putSpooled(source.stream, transfer);
   }
@@ -176,11 +182,10 @@ export class BlobStore {
   }
 }
 
-async function hashStream(stream: Readable, signal: AbortSignal | undefined): Promise<{ digest: Digest; size: number }> {
+async function hashStream(stream: Readable, signal: AbortSignal | undefined): Promise<Digest> {
   const hasher = new HashingStream();
   await pipeline(stream, hasher, async (source: AsyncIterable<Buffer>) => {
     for await (const _ of source); // drain: only the digest is wanted
   }, { signal });
-  return { digest: hasher.digest, size: hasher.size };
+  return hasher.digest;
 }
-

@@ -23,8 +23,8 @@ export async function mapBounded<T, R>(
   const results = await Promise.allSettled(
     items.map((item, index) =>
       limit(async () => {
-        throwIfAborted(combined);
         try {
+          throwIfAborted(combined);
           return await work(item, combined, index);
         } catch (error) {
           // Abort before this slot frees up, so no queued task starts after a failure.

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Digest } from './digest.js';
+import { throwIfAborted } from './errors.js';
 
 // Plain CommonJS run with `eval`, so it works from the built package and from the TypeScript sources alike.
 const SOURCE = `
@@ -51,5 +52,23 @@ export class FileHasher {
 
   async stop(): Promise<void> {
     await this.worker.terminate();
+  }
+}
+
+/** Hashes the first `size` bytes of a file on a worker thread, leaving the event loop free for transfers. */
+export async function hashFile(path: string, size: number, signal?: AbortSignal): Promise<Digest> {
+  throwIfAborted(signal, path);
+  const hasher = new FileHasher(path, size);
+  const abort = () => void hasher.stop();
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    hasher.advance(size);
+    return await hasher.digest;
+  } catch (error) {
+    throwIfAborted(signal, path);
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', abort);
+    await hasher.stop();
   }
 }

@@ -1,5 +1,6 @@
 import { expect, it } from '@jest/globals';
 import { mapBounded } from '../src/concurrency.js';
+import { AbortedError } from '../src/errors.js';
 
 it('runs at most N tasks at once and keeps the order of results', async () => {
   let running = 0;
@@ -27,4 +28,12 @@ it('aborts the other tasks on the first failure and settles only when all have s
   await expect(failure).rejects.toThrow('first failure');
   expect(started).toEqual([0, 1]); // items 2 and 3 never started
   expect(stopped).toEqual([1]); // the running sibling saw the abort before the call rejected
+});
+
+it('rejects, running nothing, when the caller aborted before any task started', async () => {
+  const controller = new AbortController();
+  controller.abort();
+  let started = 0;
+  await expect(mapBounded([1, 2, 3], 2, controller.signal, async () => ++started)).rejects.toThrow(AbortedError);
+  expect(started).toBe(0);
 });

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CountingStore, pseudoRandomStream } from '../src/testing/helpers.js';
 import {
-  BackendError, type Digest, IntegrityError, KeyScheme, type ProgressEvent, sha256, type PutBody, type PutOptions, type PutResult, readAll,
+  AbortedError, BackendError, type Digest, IntegrityError, KeyScheme, type ProgressEvent, sha256, type PutBody, type PutOptions, type PutResult, readAll,
   ConflictError, InvalidInputError, InvalidManifestError, MemoryStore, NotFoundError, Registry, UnsafeStoreError, createRegistry,
   type StoreCapabilities,
 } from '../src/index.js';
@@ -159,6 +161,20 @@ describe('push', () => {
       expect(progress.at(-1)).toBe(big.length);
       expect(events.filter((event) => event.artifact === 'a').map((event) => event.type)).toEqual(['artifact-start', 'artifact-progress', 'artifact-done']);
     }
+  });
+
+  it('hashes a large file on a worker thread to the same digest, and stops when aborted', async () => {
+    const { stream, digest } = pseudoRandomStream(17 * 1024 * 1024 + 3);
+    const file = join(dir, 'large.bin');
+    await pipeline(stream, createWriteStream(file));
+    const pushed = await registry.push('shop/sales/xgb', [{ name: 'large.bin', body: file }]);
+    expect(pushed.manifest.artifacts[0]).toMatchObject({ digest, size: 17 * 1024 * 1024 + 3 });
+
+    const controller = new AbortController();
+    const pushing = registry.push('shop/sales/other', [{ name: 'large.bin', body: file }], {}, { signal: controller.signal });
+    controller.abort();
+    await expect(pushing).rejects.toThrow(AbortedError);
+    expect(await registry.versions('shop/sales/other')).toEqual([]);
   });
 
   it('counts as reused only blobs that were already stored, whatever their size', async () => {
