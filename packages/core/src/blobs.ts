@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Readable, pipeline as pipelineWithCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { replaceAtomically, writeFileAtomic, writeNewFile } from './atomic-file.js';
+import { replaceAtomically, writeNewFile } from './atomic-file.js';
 import { type Digest, HashingStream, VerifyingStream, sha256 } from './digest.js';
 import { IntegrityError, NotFoundError } from './errors.js';
 import type { KeyScheme } from './keys.js';
@@ -152,18 +152,21 @@ export class BlobStore {
     return verifier;
   }
 
-  /**
-   * Downloads a blob to `path`, verified; nothing is left at `path` (or beside it) unless every byte
-   * matched. A large blob comes as parallel ranged GETs, hashed on a worker thread as they land.
-   */
+  /** Downloads a blob to `path`, verified; nothing is left at `path` (or beside it) unless every byte matched. */
   async download(blob: { digest: Digest; size: number }, label: string, path: string, options: DownloadOptions): Promise<void> {
+    await replaceAtomically(path, (temp) => this.downloadToNewFile(blob, label, temp, options));
+  }
+
+  /**
+   * Downloads a blob into a new file at `path` and rejects with `IntegrityError` unless every byte
+   * matched; the caller publishes the file, or removes it on failure. A large blob comes as
+   * parallel ranged GETs, hashed on a worker thread as they land.
+   */
+  async downloadToNewFile(blob: { digest: Digest; size: number }, label: string, path: string, options: DownloadOptions): Promise<void> {
+    if (blob.size >= options.rangeThresholdBytes) return downloadRanges(this, blob, label, path, options);
     const { signal, onBytes, durable } = options;
-    if (blob.size >= options.rangeThresholdBytes) {
-      await replaceAtomically(path, (temp) => downloadRanges(this, blob, label, temp, { ...options, durable }));
-      return;
-    }
     const body = withByteCount(await this.read(blob.digest, label, signal), onBytes);
-    await writeFileAtomic(path, body, { signal, durable, through: [new VerifyingStream(blob, label)] });
+    await writeNewFile(path, body, { signal, durable, through: [new VerifyingStream(blob, label)] });
   }
 
   /** The raw, unverified bytes of one range of a blob: the caller verifies the whole blob once assembled. */

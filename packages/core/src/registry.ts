@@ -171,8 +171,7 @@ export class Registry {
       const source = sources[index]!;
       const size = source.kind === 'file' ? source.size : source.kind === 'bytes' ? source.data.length : undefined;
       options.onProgress?.({ type: 'artifact-start', artifact: artifact.name, size });
-      const onBytes = options.onProgress && ((transferredBytes: number) => options.onProgress!({ type: 'artifact-progress', artifact: artifact.name, size, transferredBytes }));
-      const blob = await this.blobs.put(source, { signal, onBytes });
+      const blob = await this.blobs.put(source, { signal, onBytes: reportBytes(options.onProgress, artifact.name, size) });
       options.onProgress?.({ type: 'artifact-done', artifact: artifact.name, size: blob.size, transferredBytes: blob.uploadedBytes });
       return blob;
     });
@@ -391,7 +390,7 @@ export class Registry {
       const path = join(dir, ...artifact.name.split('/'));
       const { name, size } = artifact;
       options.onProgress?.({ type: 'artifact-start', artifact: name, size });
-      const onBytes = options.onProgress && ((transferredBytes: number) => options.onProgress!({ type: 'artifact-progress', artifact: name, size, transferredBytes }));
+      const onBytes = reportBytes(options.onProgress, name, size);
       await this.blobs.download(artifact, `${resolved.ref} artifact "${name}"`, path, { ...this.config, signal, onBytes, durable: options.durable ?? false });
       options.onProgress?.({ type: 'artifact-done', artifact: name, size, transferredBytes: size });
       return path;
@@ -627,6 +626,11 @@ function findArtifact(manifest: Manifest, artifactName: string): Artifact {
     );
   }
   return artifact;
+}
+
+/** An `onBytes` callback that reports an artifact's bytes as `artifact-progress` events, when anyone listens. */
+function reportBytes(onProgress: TransferOptions['onProgress'], artifact: string, size: number | undefined): ((transferredBytes: number) => void) | undefined {
+  return onProgress && ((transferredBytes) => onProgress({ type: 'artifact-progress', artifact, size, transferredBytes }));
 }
 
 function aliasInfo({ store, product, type }: ModelName, document: AliasDocument): AliasInfo {

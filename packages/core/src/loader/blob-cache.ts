@@ -1,13 +1,12 @@
 import { chmod, link, mkdir, rename, rm, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { tempPathFor, writeNewFile } from '../atomic-file.js';
+import { tempPathFor } from '../atomic-file.js';
 import type { BlobStore } from '../blobs.js';
 import type { Digest } from '../digest.js';
 import type { CacheLayout } from './cache-layout.js';
 import type { FileVerifier } from './file-verifier.js';
 import { InFlight } from './in-flight.js';
 import type { ResolvedLoaderOptions } from './options.js';
-import { downloadRanges } from '../ranged-download.js';
 
 export interface CachedBlob {
   path: string;
@@ -52,13 +51,8 @@ export class BlobCache {
   private async fetch(blob: Blob, label: string, path: string, signal: AbortSignal | undefined): Promise<void> {
     await mkdir(this.layout.tmp, { recursive: true });
     const temp = tempPathFor(path, this.layout.tmp);
-    const { durable } = this.options;
     try {
-      if (blob.size >= this.options.rangeThresholdBytes) {
-        await downloadRanges(this.blobs, blob, label, temp, { ...this.options, signal });
-      } else {
-        await writeNewFile(temp, await this.blobs.open(blob, label, { signal }), { signal, durable });
-      }
+      await this.blobs.downloadToNewFile(blob, label, temp, { ...this.options, signal });
       // Read-only: a file handed out is a hard link to the blob, and a write through it would corrupt every version sharing it.
       await chmod(temp, 0o444);
       await mkdir(dirname(path), { recursive: true });
