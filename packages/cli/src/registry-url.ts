@@ -3,13 +3,14 @@ import { fileURLToPath } from 'node:url';
 import type { ObjectStore } from '@modelreg/core';
 import { UsageError, redact } from './errors.js';
 
-/** Where a registry lives, parsed from a registry URL; holds no secret. */
+/** Where a registry lives, parsed from a registry URL. Only an Azure connection string carries a secret. */
 export type RegistryLocation =
   | { kind: 'local'; root: string }
   | { kind: 's3'; bucket: string; prefix: string; endpoint: string | undefined; region: string | undefined; forcePathStyle: boolean }
-  | { kind: 'azure'; account: string; container: string; prefix: string; endpoint: string | undefined };
+  | { kind: 'azure'; account: string; container: string; prefix: string; endpoint: string | undefined; connectionString?: string };
 
-export const URL_FORMS = 'a folder path, file:///abs/path, s3://bucket/prefix or az://account/container/prefix';
+export const URL_FORMS =
+  'a folder path, file:///abs/path, s3://bucket/prefix, az://account/container/prefix or an Azure connection string with ;Container=<name>';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -19,10 +20,7 @@ type Env = NodeJS.ProcessEnv;
  */
 export function parseRegistryUrl(input: string, baseDir: string, env: Env): RegistryLocation {
   if (/(^|;)\s*(AccountName|AccountKey|BlobEndpoint|SharedAccessSignature|DefaultEndpointsProtocol)=/i.test(input)) {
-    throw new UsageError(
-      `The registry ${redact(input)} looks like an Azure connection string: put it in AZURE_STORAGE_CONNECTION_STRING ` +
-        'and name the registry az://<account>/<container>/<prefix>, so the secret never lands in a config file or shell history.',
-    );
+    return parseAzureConnectionString(input);
   }
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(input)?.[1]?.toLowerCase();
   if (scheme === undefined) return { kind: 'local', root: isAbsolute(input) ? input : resolve(baseDir, input) };
@@ -91,6 +89,30 @@ function parseAzure(url: URL, input: string): RegistryLocation {
   return { kind: 'azure', account: url.host, container, prefix: prefix.join('/'), endpoint };
 }
 
+/**
+ * A connection string names an account but no container, so the registry value adds
+ * `;Container=<name>` and optionally `;Prefix=<prefix>`; both are taken out before the SDK sees it.
+ */
+function parseAzureConnectionString(input: string): RegistryLocation {
+  const fields = connectionStringFields(input);
+  const container = fields.get('container');
+  if (!container) {
+    throw new UsageError(
+      `The registry ${redact(input)} is an Azure connection string that names no container: ` +
+        'append ;Container=<name> (and ;Prefix=<prefix> if you want one), or set AZURE_STORAGE_CONNECTION_STRING and use az://<account>/<container>/<prefix>.',
+    );
+  }
+  const connectionString = input
+    .split(';')
+    .filter((field) => !/^\s*(container|prefix)\s*=/i.test(field))
+    .join(';');
+  const account = connectionStringAccount(connectionString);
+  if (account === undefined) {
+    throw new UsageError(`The Azure connection string ${redact(input)} names no account: it needs AccountName= or BlobEndpoint=.`);
+  }
+  return { kind: 'azure', account, container, prefix: fields.get('prefix') ?? '', endpoint: undefined, connectionString };
+}
+
 const joinPath = (...parts: string[]) => parts.filter(Boolean).join('/');
 
 /** A URL for messages: the location without credentials (it never holds any). */
@@ -119,7 +141,7 @@ export async function createStore(location: RegistryLocation, env: Env): Promise
     }
     case 'azure': {
       const { AzureBlobStore } = await import('@modelreg/backend-azure');
-      const connectionString = env.AZURE_STORAGE_CONNECTION_STRING;
+      const connectionString = location.connectionString ?? env.AZURE_STORAGE_CONNECTION_STRING;
       if (connectionString && connectionStringAccount(connectionString) === location.account && location.endpoint === undefined) {
         return new AzureBlobStore({ connectionString, container: location.container, prefix: location.prefix });
       }
@@ -136,12 +158,7 @@ export async function createStore(location: RegistryLocation, env: Env): Promise
 
 /** The account a connection string is for: its AccountName, or the first label of its BlobEndpoint host. */
 function connectionStringAccount(connectionString: string): string | undefined {
-  const fields = new Map(
-    connectionString
-      .split(';')
-      .filter((field) => field.includes('='))
-      .map((field) => [field.slice(0, field.indexOf('=')).trim().toLowerCase(), field.slice(field.indexOf('=') + 1).trim()]),
-  );
+  const fields = connectionStringFields(connectionString);
   const accountName = fields.get('accountname');
   if (accountName) return accountName;
   const blobEndpoint = fields.get('blobendpoint');
@@ -151,4 +168,14 @@ function connectionStringAccount(connectionString: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The `key=value` fields of a connection string, keys lower-cased. */
+function connectionStringFields(connectionString: string): Map<string, string> {
+  return new Map(
+    connectionString
+      .split(';')
+      .filter((field) => field.includes('='))
+      .map((field) => [field.slice(0, field.indexOf('=')).trim().toLowerCase(), field.slice(field.indexOf('=') + 1).trim()]),
+  );
 }

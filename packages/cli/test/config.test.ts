@@ -66,7 +66,7 @@ it('reports an invalid config file or registry URL with exit code 2, without cre
     await writeFile(config, '{}');
 
     expect(await failure(['ls', '-r', 'gs://bucket/prefix'])).toBe(
-      'modelreg: Unsupported registry URL gs://bucket/prefix: expected a folder path, file:///abs/path, s3://bucket/prefix or az://account/container/prefix.\n',
+      'modelreg: Unsupported registry URL gs://bucket/prefix: expected a folder path, file:///abs/path, s3://bucket/prefix, az://account/container/prefix or an Azure connection string with ;Container=<name>.\n',
     );
     expect(await failure(['ls', '-r', 's3://'])).toContain('names no bucket');
     expect(await failure(['ls', '-r', 's3://bucket/p?endpont=http://x'])).toContain('Unknown parameter "endpont"');
@@ -77,8 +77,11 @@ it('reports an invalid config file or registry URL with exit code 2, without cre
     expect(await failure(['ls'], { MODELREG_REGISTRY: 'gs://x' })).toContain('Unsupported registry URL gs://x');
     const secret = 'c2VjcmV0LWtleQ==';
     const connectionString = await failure(['ls', '-r', `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${secret};EndpointSuffix=core.windows.net`]);
-    expect(connectionString).toContain('looks like an Azure connection string: put it in AZURE_STORAGE_CONNECTION_STRING');
+    expect(connectionString).toContain('is an Azure connection string that names no container: append ;Container=<name>');
     expect(connectionString).not.toContain(secret);
+    const noAccount = await failure(['ls', '-r', `DefaultEndpointsProtocol=https;AccountKey=${secret};Container=models`]);
+    expect(noAccount).toContain('names no account: it needs AccountName= or BlobEndpoint=');
+    expect(noAccount).not.toContain(secret);
     const sas = await failure(['ls', '-r', 'https://acct.blob.core.windows.net/models?sv=2024&sig=SECRETSIG']);
     expect(sas).not.toContain('SECRETSIG');
   }));

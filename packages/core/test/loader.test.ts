@@ -270,6 +270,7 @@ describe('loader: eviction', () => {
     const deadPid = await exitedProcessId();
     await writeFile(join(cacheDir, 'pins', `${deadPid}.crashed.json`), JSON.stringify({ pid: deadPid, digests: [heldByA.manifest.artifacts[0]!.digest] }));
     await functionA.load(`${LINE}@1`).then((again) => again.release());
+    await waitFor(async () => (await readdir(join(cacheDir, 'pins'))).every((name) => name.startsWith(`${deadPid}.`))); // A's lease is gone
     await age(heldByA, 60);
     expect((await functionB.evict()).evictedBlobs).toEqual([heldByA.manifest.artifacts[0]!.digest]);
     expect(await readdir(join(cacheDir, 'pins'))).toEqual([]);

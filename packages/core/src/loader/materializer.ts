@@ -19,6 +19,8 @@ export class Materializer {
   constructor(
     private readonly layout: CacheLayout,
     private readonly verifier: FileVerifier,
+    /** `fs.link`; replaceable so the copy path can be tested on filesystems that do link. */
+    private readonly linkFile: (existing: string, created: string) => Promise<void> = link,
   ) {}
 
   /** The version folder, built or rebuilt unless it is already current. `blobPaths` is parallel to `manifest.artifacts`. */
@@ -57,7 +59,7 @@ export class Materializer {
   private async place(blobPath: string, target: string): Promise<void> {
     await mkdir(dirname(target), { recursive: true });
     try {
-      await link(blobPath, target);
+      await this.linkFile(blobPath, target);
     } catch (error) {
       if (!NO_LINK.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
       await copyFile(blobPath, target);
@@ -87,7 +89,7 @@ export class Materializer {
       const probe = join(this.layout.tmp, `link-probe-${randomBytes(6).toString('hex')}`);
       try {
         await writeFile(probe, '');
-        await link(probe, `${probe}.link`);
+        await this.linkFile(probe, `${probe}.link`);
         return true;
       } catch (error) {
         if (NO_LINK.has((error as NodeJS.ErrnoException).code ?? '')) return false;
