@@ -49,8 +49,11 @@ let cacheDir: string;
 let warnings: string[];
 let bigDigest: string;
 
+const loaders: Loader[] = [];
 function loader(options: Partial<LoaderOptions> = {}): Loader {
-  return createLoader({ registry, cacheDir, rangeThresholdBytes: 4 * MIB, rangeBytes: MIB, onWarning: (message) => warnings.push(message), ...options });
+  const created = createLoader({ registry, cacheDir, rangeThresholdBytes: 4 * MIB, rangeBytes: MIB, onWarning: (message) => warnings.push(message), ...options });
+  loaders.push(created);
+  return created;
 }
 
 beforeAll(async () => {
@@ -79,6 +82,7 @@ beforeEach(async () => {
   store.reset();
 });
 afterEach(async () => {
+  await Promise.all(loaders.splice(0).map((created) => created.close()));
   await rm(cacheDir, { recursive: true, force: true });
 });
 

@@ -78,7 +78,7 @@ beforeEach(async () => {
   warnings = [];
 });
 afterEach(async () => {
-  loaders.length = 0;
+  await Promise.all(loaders.splice(0).map((created) => created.close())); // no lease write may land in the folder being removed
   await rm(cacheDir, { recursive: true, force: true });
 });
 
@@ -274,6 +274,23 @@ describe('loader: eviction', () => {
     await age(heldByA, 60);
     expect((await functionB.evict()).evictedBlobs).toEqual([heldByA.manifest.artifacts[0]!.digest]);
     expect(await readdir(join(cacheDir, 'pins'))).toEqual([]);
+  });
+
+  it('close releases every version the loader holds and removes its lease; the loader stays usable', async () => {
+    await pushVersions(2);
+    const functionA = loader();
+    const held = await functionA.load(`${LINE}@1`);
+    await functionA.load(`${LINE}@2`);
+    expect(await readdir(join(cacheDir, 'pins'))).toHaveLength(1);
+    await functionA.close();
+    expect(functionA.pinned).toEqual([]);
+    expect(await readdir(join(cacheDir, 'pins'))).toEqual([]);
+
+    const again = await functionA.load(`${LINE}@1`);
+    held.release(); // a release from before close() leaves the new pin alone
+    expect(functionA.pinned).toEqual([`${LINE}@1`]);
+    again.release();
+    expect(functionA.pinned).toEqual([]);
   });
 
   it('preload warms the cache without pinning', async () => {

@@ -118,6 +118,17 @@ export class Loader {
     return run;
   }
 
+  /**
+   * Releases every version this loader holds and removes its lease file once pending lease writes
+   * are done; call it on shutdown. (A lease of an exited process pins nothing anyway, but a
+   * loader dropped in a process that lives on would keep its versions pinned until then.)
+   * The loader stays usable: a later `load` pins again.
+   */
+  async close(): Promise<void> {
+    this.pins.clear();
+    await this.leases.update([]);
+  }
+
   /** `store/product/type@version` of every version this loader holds pinned. */
   get pinned(): string[] {
     return [...this.pins.keys()];
@@ -192,7 +203,7 @@ export class Loader {
     const release = () => {
       if (released) return;
       released = true;
-      if (--pin.count > 0) return;
+      if (--pin.count > 0 || this.pins.get(ref) !== pin) return; // still held, or already dropped by close()
       this.pins.delete(ref);
       // A lease a little longer than needed only delays an eviction: no need to wait, nor to fail.
       this.leases.update(this.pinnedDigests()).catch((error: unknown) => this.options.onWarning(`Updating the loader's pin lease failed: ${(error as Error).message}`, error));
