@@ -5,7 +5,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  BackendError, DurableFileWriter, InvalidInputError, PreconditionFailedError, describeIssues, throwIfAborted,
+  BackendError, DurableFileWriter, InvalidInputError, PreconditionFailedError, describeIssues, removeStaleEntries, throwIfAborted,
   type GetOptions, type GetResult, type ListEntry, type ListOptions, type ObjectInfo, type ObjectStore,
   type OperationOptions, type PutBody, type PutOptions, type PutResult, type StagedWrite, type StoreCapabilities,
 } from '@modelreg/core';
@@ -14,6 +14,9 @@ import { z } from 'zod';
 import { KeyLocks } from './key-lock.js';
 import { sortedWalk } from './sorted-walk.js';
 import { translateFsError } from './translate-error.js';
+
+/** A temp file untouched this long belongs to a writer that crashed: a live write touches it with every chunk. */
+const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
 
 /** Top-level folder of the store's own temp files and locks; never listed, never a valid key. */
 export const INTERNAL_FOLDER = '.modelreg-internal';
@@ -44,6 +47,7 @@ export class LocalStore implements ObjectStore {
   private readonly durable: boolean;
   private readonly tempFolder: string;
   private readonly locks: KeyLocks;
+  private staleTempsRemoved: Promise<number> | undefined;
 
   constructor(options: LocalStoreOptions) {
     const parsed = localStoreOptionsSchema.safeParse(options);
@@ -140,6 +144,8 @@ export class LocalStore implements ObjectStore {
   async stage(options: OperationOptions = {}): Promise<LocalStagedWrite> {
     throwIfAborted(options.signal);
     await mkdir(this.tempFolder, { recursive: true });
+    // Once per store object, clear what crashed writers left; best effort, as a leftover only costs disk.
+    await (this.staleTempsRemoved ??= removeStaleEntries(this.tempFolder, STALE_TEMP_MS).catch(() => 0));
     return new LocalStagedWrite(this, join(this.tempFolder, `${Date.now().toString(36)}-${randomBytes(8).toString('hex')}`), this.durable);
   }
 

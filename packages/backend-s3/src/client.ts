@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { ResolvedS3StoreOptions } from './options.js';
 
 /**
@@ -9,6 +9,15 @@ import type { ResolvedS3StoreOptions } from './options.js';
 function silenceNodeVersionWarning(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
+
+const ignore = () => {};
+/**
+ * The SDK's default logger drops everything, except that a failed streaming upload is reported on
+ * `console.warn` ("An error was encountered in a non-retryable streaming request."). modelreg
+ * throws a typed error for that failure, so the line is only noise in the caller's (or the CLI's)
+ * output; this logger drops it too.
+ */
+const silentLogger: NonNullable<S3ClientConfig['logger']> = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore };
 
 /** The caller's client as it is, or a new one built from the connection options. */
 export function createS3Client(options: ResolvedS3StoreOptions): S3Client {
@@ -22,6 +31,7 @@ export function createS3Client(options: ResolvedS3StoreOptions): S3Client {
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(options.forcePathStyle !== undefined ? { forcePathStyle: options.forcePathStyle } : {}),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+    logger: silentLogger,
     requestChecksumCalculation: mode,
     responseChecksumValidation: mode,
   });

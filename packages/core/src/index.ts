@@ -15,6 +15,7 @@ export { type ArtifactInput, type PushMeta } from './push-input.js';
 export { readAll } from './streams.js';
 export { writeFileAtomic, writeNewFile, tempPathFor, type AtomicWriteOptions } from './atomic-file.js';
 export { DurableFileWriter } from './durable-file.js';
+export { removeStaleEntries } from './dir-entries.js';
 export * from './registry.js';
 export * from './compare.js';
 export type { GcOptions, GcReport } from './gc.js';

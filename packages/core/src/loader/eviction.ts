@@ -1,6 +1,7 @@
-import { readFile, readdir, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Digest } from '../digest.js';
+import { dirEntries, removeStaleEntries } from '../dir-entries.js';
 import type { CacheLayout } from './cache-layout.js';
 import { removeDir } from './materializer.js';
 
@@ -32,7 +33,7 @@ interface CachedFile {
  * version fails to find it (the loader's recency stamps make that the oldest data on the host).
  */
 export async function evictLeastRecentlyUsed(layout: CacheLayout, maxBytes: number, pinned: ReadonlySet<Digest>): Promise<EvictionReport> {
-  await removeStaleTemps(layout.tmp);
+  await removeStaleEntries(layout.tmp, STALE_TEMP_MS);
   const blobs = await listBlobs(layout.blobsRoot);
   const bytesBefore = blobs.reduce((sum, blob) => sum + blob.size, 0);
   let bytes = bytesBefore;
@@ -58,8 +59,8 @@ export async function evictLeastRecentlyUsed(layout: CacheLayout, maxBytes: numb
 
 async function listBlobs(root: string): Promise<CachedFile[]> {
   const files: CachedFile[] = [];
-  for (const fanout of await entries(root)) {
-    for (const hex of await entries(join(root, fanout))) {
+  for (const fanout of await dirEntries(root)) {
+    for (const hex of await dirEntries(join(root, fanout))) {
       const path = join(root, fanout, hex);
       const info = await stat(path).catch(() => undefined); // evicted by another process meanwhile
       if (info) files.push({ digest: `sha256:${hex}`, path, size: info.size, lastUsedMs: info.mtimeMs });
@@ -71,7 +72,7 @@ async function listBlobs(root: string): Promise<CachedFile[]> {
 /** Every version folder of every registry (`<ns>/models/<store>/<product>/<type>/<version>`), with the digests its manifest names. */
 async function listVersions(registriesRoot: string): Promise<Array<{ dir: string; digests: Digest[] }>> {
   const versions: Array<{ dir: string; digests: Digest[] }> = [];
-  for (const namespace of await entries(registriesRoot)) {
+  for (const namespace of await dirEntries(registriesRoot)) {
     versions.push(...(await listModelVersions(join(registriesRoot, namespace, 'models'))));
   }
   return versions;
@@ -79,10 +80,10 @@ async function listVersions(registriesRoot: string): Promise<Array<{ dir: string
 
 async function listModelVersions(root: string): Promise<Array<{ dir: string; digests: Digest[] }>> {
   const versions: Array<{ dir: string; digests: Digest[] }> = [];
-  for (const store of await entries(root)) {
-    for (const product of await entries(join(root, store))) {
-      for (const type of await entries(join(root, store, product))) {
-        for (const version of await entries(join(root, store, product, type))) {
+  for (const store of await dirEntries(root)) {
+    for (const product of await dirEntries(join(root, store))) {
+      for (const type of await dirEntries(join(root, store, product))) {
+        for (const version of await dirEntries(join(root, store, product, type))) {
           if (!/^[1-9][0-9]*$/.test(version)) continue; // `aliases/`, `latest.json`
           const dir = join(root, store, product, type, version);
           versions.push({ dir, digests: await manifestDigests(join(dir, 'manifest.json')) });
@@ -100,20 +101,4 @@ async function manifestDigests(path: string): Promise<Digest[]> {
   } catch {
     return []; // removed by another process meanwhile, or unreadable: the next load rebuilds it anyway
   }
-}
-
-async function removeStaleTemps(tmp: string): Promise<void> {
-  const cutoff = Date.now() - STALE_TEMP_MS;
-  for (const name of await entries(tmp)) {
-    const path = join(tmp, name);
-    const info = await stat(path).catch(() => undefined);
-    if (info && info.mtimeMs < cutoff) await rm(path, { recursive: true, force: true });
-  }
-}
-
-async function entries(dir: string): Promise<string[]> {
-  return readdir(dir).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return [];
-    throw error;
-  });
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
 import type { Digest } from '../digest.js';
+import { dirEntries } from '../dir-entries.js';
 
 interface Lease {
   pid: number;
@@ -39,11 +40,7 @@ export class PinLeases {
   /** The blobs pinned by other live loaders (this one's own pins are known in memory). */
   async pinnedByOthers(): Promise<Set<Digest>> {
     const pinned = new Set<Digest>();
-    const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return [] as string[];
-      throw error;
-    });
-    for (const name of names) {
+    for (const name of await dirEntries(this.dir)) {
       const path = join(this.dir, name);
       if (path === this.own || !name.endsWith('.json')) continue;
       const lease = await readLease(path);
