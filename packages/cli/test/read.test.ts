@@ -147,3 +147,29 @@ it('pulls all artifacts or chosen ones, verified, into a folder', () =>
     expect(missing.stderr).toContain('has no artifact "nope.bin"');
     expect((await modelreg(['pull', 'shop/sales/ghost'], { cwd })).code).toBe(1);
   }));
+
+it('walks lineage both ways: what a version was built from, and what was built from it', () =>
+  withSeededRegistry(async (cwd) => {
+    const json = (args: string[]) => modelregJson(args, { cwd });
+    await json(['push', 'shop/sales/stack', 'model.bin', '--dependency', 'shop/sales/xgb@2', '--dependency', 'feature=shop/web/cnn@1']);
+    await json(['push', 'shop/sales/blend', 'model.bin', '--dependency', 'shop/sales/stack']);
+
+    expect(await json(['lineage', 'shop/sales/blend'])).toEqual({
+      ref: 'shop/sales/blend@1',
+      direction: 'dependencies',
+      entries: [
+        { ref: 'shop/sales/stack@1', role: 'source', depth: 1, via: 'shop/sales/blend@1' },
+        { ref: 'shop/sales/xgb@2', role: 'source', depth: 2, via: 'shop/sales/stack@1' },
+        { ref: 'shop/web/cnn@1', role: 'feature', depth: 2, via: 'shop/sales/stack@1' },
+      ],
+    });
+    expect((await json(['lineage', 'shop/sales/blend', '--depth', '1'])).entries.map((entry: any) => entry.ref)).toEqual(['shop/sales/stack@1']);
+    const dependents = await json(['lineage', 'shop/web/cnn@1', '--dependents']);
+    expect(dependents).toMatchObject({ ref: 'shop/web/cnn@1', direction: 'dependents' });
+    expect(dependents.entries.map((entry: any) => [entry.ref, entry.depth])).toEqual([['shop/sales/stack@1', 1], ['shop/sales/blend@1', 2]]);
+
+    expect((await modelreg(['lineage', 'shop/sales/blend'], { cwd })).stdout).toMatch(/shop\/web\/cnn@1\s+│ feature\s+│ 2\s+│ shop\/sales\/stack@1/);
+    expect((await modelreg(['lineage', 'shop/sales/xgb@1'], { cwd })).stdout).toBe('shop/sales/xgb@1 has no dependencies.\n');
+    const badDepth = await modelreg(['lineage', 'shop/sales/blend', '--depth', '0'], { cwd });
+    expect(badDepth).toMatchObject({ code: 2, stderr: 'modelreg: --depth must be a whole number >= 1, got "0".\n' });
+  }));

@@ -1,10 +1,30 @@
 import type { Command } from 'commander';
 import { type Context, action } from '../context.js';
 import { type Io, formatBytes, formatDate, formatRecord, keyValueTable, table } from '../output.js';
-import { REF_HELP } from '../options.js';
+import { REF_HELP, parseCount } from '../options.js';
 
 export function registerInfo(program: Command, io: Io): void {
   program.command('info').description('a version\'s manifest: metadata, metrics, dependencies and artifacts').argument('<ref>', REF_HELP).action(action(io, info));
+  program
+    .command('lineage')
+    .description('the versions a version was built from, transitively; with --dependents, the versions built from it')
+    .argument('<ref>', REF_HELP)
+    .option('--dependents', 'walk the other way: versions that depend on this one (reads every manifest of the registry)')
+    .option('--depth <n>', 'levels to follow (default: all)')
+    .action(action(io, lineage));
+}
+
+async function lineage(context: Context, ref: string, options: { dependents?: boolean; depth?: string }): Promise<void> {
+  const registry = await context.registry();
+  const { ref: resolved } = await registry.resolve(ref);
+  const direction = options.dependents === true ? 'dependents' : 'dependencies';
+  const walk = { ...(options.depth === undefined ? {} : { maxDepth: parseCount(options.depth, '--depth', 1) }) };
+  const entries = direction === 'dependents' ? await registry.dependents(resolved, walk) : await registry.dependencies(resolved, walk);
+  context.print({ ref: resolved, direction, entries }, () =>
+    entries.length === 0
+      ? `${resolved} has no ${direction}.`
+      : table(['ref', 'role', 'depth', 'via'], entries.map((entry) => [entry.ref, entry.role, String(entry.depth), entry.via])),
+  );
 }
 
 async function info(context: Context, ref: string): Promise<void> {
