@@ -115,7 +115,7 @@ function parseAzureConnectionString(input: string): RegistryLocation {
 
 const joinPath = (...parts: string[]) => parts.filter(Boolean).join('/');
 
-/** A URL for messages: the location without credentials (it never holds any). */
+/** A URL for messages: the location without credentials (a connection string is never shown). */
 export function describeLocation(location: RegistryLocation): string {
   switch (location.kind) {
     case 'local':
