@@ -18,13 +18,13 @@ afterEach(async () => {
 });
 
 describe('loader: two processes', () => {
-  it('load the same model into one cache folder at once; both see complete, verified files', async () => {
+  it('load the same model into one cache folder at once; both see complete, verified files, downloaded once', async () => {
     const startAt = Date.now() + 1500; // both workers loaded and pushed by then
     const outputs = await Promise.all([0, 1].map(() => run(process.execPath, [worker, cacheDir, String(startAt), String(16 * 1024 * 1024)])));
-    for (const { stdout } of outputs) {
-      const result = JSON.parse(stdout) as { hashes: Record<string, string>; expected: Record<string, string> };
-      expect(result.hashes).toEqual(result.expected);
-    }
+    const results = outputs.map(({ stdout }) => JSON.parse(stdout) as { hashes: Record<string, string>; expected: Record<string, string>; downloadedBytes: number });
+    for (const result of results) expect(result.hashes).toEqual(result.expected);
+    // Whoever missed a blob second waited for the first one's download instead of repeating it.
+    expect(results[0]!.downloadedBytes + results[1]!.downloadedBytes).toBe(16 * 1024 * 1024 + '{"depth": 6}'.length);
     expect(await readdir(join(cacheDir, 'tmp'))).toEqual([]);
     const blobs = (await Promise.all((await readdir(join(cacheDir, 'blobs', 'sha256'))).map((fanout) => readdir(join(cacheDir, 'blobs', 'sha256', fanout))))).flat();
     expect(blobs).toHaveLength(2);

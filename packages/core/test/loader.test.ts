@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  BackendError, type GetOptions, IntegrityError, InvalidInputError, type Loader, type LoaderOptions, MemoryStore, NotFoundError, type ObjectStore,
+  AbortedError, BackendError, type GetOptions, IntegrityError, InvalidInputError, type Loader, type LoaderOptions, MemoryStore, NotFoundError, type ObjectStore,
   type Registry, createLoader, createRegistry, sha256,
 } from '../src/index.js';
 import { CountingStore } from '../src/testing/helpers.js';
@@ -365,6 +365,41 @@ describe('loader: store unreachable', () => {
     expect(error).toBeInstanceOf(BackendError);
     expect((error as Error).message).toMatch(/^Cannot load shop\/sales\/xgb@production: memory store could not be reached or failed \(connect ECONNREFUSED.*\), and the cache at .* does not hold it/);
     await expect(loader().load(`${LINE}@1`)).rejects.toThrow(/Cannot load shop\/sales\/xgb@1: .*does not hold it/);
+  });
+});
+
+describe('loader: processes sharing one cache folder', () => {
+  // Two loaders on one folder behave as two processes would: each has its own memory, only the folder is shared.
+  const claimOf = (digest: string) => join(cacheDir, 'tmp', `${digest.slice('sha256:'.length)}.claim`);
+
+  it('downloads a blob both miss at the same moment once: one waits for the other', async () => {
+    const pushed = await registry.push(LINE, files('a'));
+    store.gets.length = 0;
+    const [first, second] = await Promise.all([loader().load(`${LINE}@1`), loader().load(`${LINE}@1`)]);
+    expect(store.blobGets().sort()).toEqual(pushed.manifest.artifacts.map((artifact) => registry.blobs.key(artifact.digest)).sort());
+    expect(first!.downloadedBytes + second!.downloadedBytes).toBe(pushed.manifest.artifacts.reduce((sum, artifact) => sum + artifact.size, 0));
+    expect(await readFile(second!.files['model.bin']!)).toEqual(files('a')[0]!.body);
+    expect((await readdir(join(cacheDir, 'tmp'))).filter((name) => name.endsWith('.claim'))).toEqual([]);
+  });
+
+  it('takes over the claim of a process that stopped refreshing it', async () => {
+    const pushed = await registry.push(LINE, files('a'));
+    const claim = claimOf(pushed.manifest.artifacts[0]!.digest);
+    await mkdir(claim, { recursive: true }); // left by a process killed mid-download
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await utimes(claim, minuteAgo, minuteAgo);
+    const loaded = await loader().load(`${LINE}@1`);
+    expect(await readFile(loaded.files['model.bin']!)).toEqual(files('a')[0]!.body);
+  });
+
+  it('stops waiting for another process when the signal aborts, having downloaded nothing of that blob', async () => {
+    const pushed = await registry.push(LINE, files('a'));
+    const digest = pushed.manifest.artifacts[0]!.digest;
+    await mkdir(claimOf(digest), { recursive: true }); // another process is downloading it right now
+    store.gets.length = 0;
+    const load = loader().load(`${LINE}@1`, { signal: AbortSignal.timeout(300) });
+    await expect(load).rejects.toThrow(AbortedError);
+    expect(store.blobGets()).not.toContain(registry.blobs.key(digest));
   });
 });
 

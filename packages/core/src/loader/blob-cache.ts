@@ -5,7 +5,9 @@ import type { BlobStore } from '../blobs.js';
 import type { Digest } from '../digest.js';
 import type { CacheLayout } from './cache-layout.js';
 import type { FileVerifier } from './file-verifier.js';
+import { DownloadClaims } from './download-claims.js';
 import { InFlight } from './in-flight.js';
+import { NO_LINK } from './materializer.js';
 import type { ResolvedLoaderOptions } from './options.js';
 
 export interface CachedBlob {
@@ -23,13 +25,16 @@ type Blob = { digest: Digest; size: number };
  */
 export class BlobCache {
   private readonly inFlight = new InFlight<Digest, CachedBlob>();
+  private readonly claims: DownloadClaims;
 
   constructor(
     private readonly blobs: BlobStore,
     private readonly layout: CacheLayout,
     private readonly verifier: FileVerifier,
     private readonly options: ResolvedLoaderOptions,
-  ) {}
+  ) {
+    this.claims = new DownloadClaims(layout.tmp);
+  }
 
   /** A verified local copy of the blob. Concurrent calls for one digest share one check and one download. */
   ensure(blob: Blob, label: string, signal?: AbortSignal): Promise<CachedBlob> {
@@ -38,14 +43,22 @@ export class BlobCache {
 
   private async checkOrFetch(blob: Blob, label: string, signal: AbortSignal | undefined): Promise<CachedBlob> {
     const path = this.layout.blob(blob.digest);
-    const state = await this.verifier.check(path, blob, label, signal);
-    if (state === 'ok') return { path, downloadedBytes: 0 };
-    if (state === 'corrupt') {
-      this.options.onWarning(`${label}: the cached file ${path} does not match ${blob.digest}; dropping it and downloading it again.`);
-      await this.drop(path);
-    }
-    await this.fetch(blob, label, path, signal);
-    return { path, downloadedBytes: blob.size };
+    if ((await this.verifier.check(path, blob, label, signal)) === 'ok') return { path, downloadedBytes: 0 };
+    // A miss: download under a claim, so a process that missed it at the same moment waits for this download instead of repeating it.
+    return this.claims.withClaim(
+      blob.digest.slice('sha256:'.length),
+      async () => {
+        const state = await this.verifier.check(path, blob, label, signal); // published meanwhile by the claim's previous holder?
+        if (state === 'ok') return { path, downloadedBytes: 0 };
+        if (state === 'corrupt') {
+          this.options.onWarning(`${label}: the cached file ${path} does not match ${blob.digest}; dropping it and downloading it again.`);
+          await this.drop(path);
+        }
+        await this.fetch(blob, label, path, signal);
+        return { path, downloadedBytes: blob.size };
+      },
+      signal,
+    );
   }
 
   private async fetch(blob: Blob, label: string, path: string, signal: AbortSignal | undefined): Promise<void> {
@@ -81,7 +94,7 @@ async function publish(temp: string, target: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return;
-    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EXDEV' || code === 'EMLINK') await rename(temp, target);
+    if (NO_LINK.has(code ?? '')) await rename(temp, target);
     else throw error;
   }
 }

@@ -12,6 +12,7 @@ import type { VersionSelector } from '../refs.js';
  *     <cacheDir>/registries/<ns>/models/<store>/<product>/<type>/<version>/files/<artifact>   hard links to blobs
  *     <cacheDir>/registries/<ns>/models/<store>/<product>/<type>/aliases/<alias>.json        last resolution
  *     <cacheDir>/tmp/                                          downloads and version folders being built
+ *     <cacheDir>/tmp/<hex>.claim/                              held by the process downloading that blob
  *     <cacheDir>/pins/<pid>.<uuid>.json                        each loader's pinned blobs, for the others' eviction
  *
  * `<ns>` is a hash of the store's description and the registry prefix: two registries sharing one

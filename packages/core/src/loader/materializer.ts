@@ -6,7 +6,7 @@ import type { CacheLayout } from './cache-layout.js';
 import type { FileVerifier } from './file-verifier.js';
 
 /** Errors of `link` that mean "this filesystem cannot hard-link here", not "something is wrong". */
-const NO_LINK = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK']);
+export const NO_LINK: ReadonlySet<string> = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK']);
 
 /**
  * Builds a version's folder (`manifest.json` and `files/<artifact>`) from cached blobs: hard
