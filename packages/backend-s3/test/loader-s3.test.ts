@@ -130,13 +130,12 @@ describe('loader on S3', () => {
     await expect(readFile(other.files['model.bin']!)).rejects.toThrow(/ENOENT/);
   });
 
-  it('two processes load the same model into one cache folder at once', async () => {
+  it('two processes load the same model into one cache folder at once, downloading each blob once', async () => {
     const startAt = Date.now() + 2000;
     const outputs = await Promise.all([0, 1].map(() => run(process.execPath, [worker, cacheDir, prefix, `${LINE}@1`, String(startAt)])));
-    for (const { stdout } of outputs) {
-      const result = JSON.parse(stdout) as { hashes: Record<string, string>; expected: Record<string, string> };
-      expect(result.hashes).toEqual(result.expected);
-    }
+    const results = outputs.map(({ stdout }) => JSON.parse(stdout) as { hashes: Record<string, string>; expected: Record<string, string>; downloadedBytes: number });
+    for (const result of results) expect(result.hashes).toEqual(result.expected);
+    expect(results[0]!.downloadedBytes + results[1]!.downloadedBytes).toBe(12 * MIB + 5 + '{"columns": ["a", "b"]}'.length + 300_000); // each blob once
     expect(await readdir(join(cacheDir, 'tmp'))).toEqual([]);
   });
 
