@@ -3,7 +3,8 @@
 // Rounds alternate which side goes first; medians are compared. Run `pnpm build` first.
 //
 //   node packages/backend-azure/bench/azure-bench.mjs
-//   MODELREG_BENCH_MIB=1024 MODELREG_BENCH_ROUNDS=3 (defaults), MODELREG_TEST_AZURE_CONNECTION_STRING to use your own server
+//   MODELREG_BENCH_MIB=1024 MODELREG_BENCH_ROUNDS=4 (defaults; an even count balances the order), MODELREG_TEST_AZURE_CONNECTION_STRING to use your own server
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,7 +18,7 @@ import { startAzureTestServer } from '../test/server/azure-test-server.mjs';
 
 const MiB = 1024 * 1024;
 const bytes = Number(process.env.MODELREG_BENCH_MIB ?? 1024) * MiB;
-const rounds = Math.max(3, Number(process.env.MODELREG_BENCH_ROUNDS ?? 3));
+const rounds = Math.max(3, Number(process.env.MODELREG_BENCH_ROUNDS ?? 4));
 // Both sides move blocks of the same size with the same parallelism, so the ratio measures modelreg itself.
 const tuning = { blockSize: 8 * MiB, concurrency: 4 };
 const MODEL = 'bench/azure/random';
@@ -32,12 +33,17 @@ async function writeRandomFile(path, size) {
 }
 
 async function seconds(work) {
+  execFileSync('sync'); // the previous step's disk writeback must not slow down the step measured next
   const start = process.hrtime.bigint();
   await work();
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 const mbps = (secondsTaken) => bytes / 1e6 / secondsTaken;
 
 const server = await startAzureTestServer();

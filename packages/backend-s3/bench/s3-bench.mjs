@@ -5,8 +5,10 @@
 // Uses the same server as the tests (MODELREG_TEST_S3_* variables, else MinIO when a Docker daemon
 // answers, else a native Ceph RADOS Gateway) and stops it afterwards. Settings (environment):
 //   BENCH_MODEL_MIB (default 1024)  size of the model file
-//   BENCH_ROUNDS (default 3)        alternating rounds; the median of each side is reported
+//   BENCH_ROUNDS (default 4)        rounds alternating which side goes first (an even count balances
+//                                   the order); the median of each side is reported
 //   BENCH_ARTIFACT_MIB (default 64) size of each of the five artifacts in the dedup part
+import { execFileSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
@@ -21,20 +23,30 @@ import { startS3TestServer } from '../test/server/s3-test-server.mjs';
 
 const MIB = 1024 * 1024;
 const MODEL_BYTES = Number(process.env.BENCH_MODEL_MIB ?? 1024) * MIB;
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 4));
 const ARTIFACT_BYTES = Number(process.env.BENCH_ARTIFACT_MIB ?? 64) * MIB;
 const BUCKET = 'modelreg-bench';
 const PART_SIZE = 8 * MIB;
 const QUEUE_SIZE = 4;
 const LINE = 'bench/model/xgb';
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 const mbPerSecond = (bytes, ms) => bytes / 1e6 / (ms / 1000);
 
 async function timed(work) {
+  settle();
   const start = performance.now();
   await work();
   return performance.now() - start;
+}
+
+/** Flushes the previous step's dirty pages, so its disk writeback does not slow down the step measured next. */
+function settle() {
+  execFileSync('sync');
 }
 
 /** A file of random bytes, written a chunk at a time. */
@@ -122,7 +134,7 @@ async function main() {
         const { Body } = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: rawKey }));
         await pipeline(Body, createWriteStream(rawOut));
       };
-      // modelreg fsyncs what it pulls before renaming it into place; this shows what that costs.
+      // What `pull({ durable: true })` adds: an fsync of the file before it is renamed into place.
       const pullRawSynced = async () => {
         await pullRaw();
         const file = await open(rawOut, 'r+');
