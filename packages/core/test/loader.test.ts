@@ -7,6 +7,7 @@ import {
   AbortedError, BackendError, type GetOptions, IntegrityError, InvalidInputError, type Loader, type LoaderOptions, MemoryStore, NotFoundError, type ObjectStore,
   type Registry, createLoader, createRegistry, sha256,
 } from '../src/index.js';
+import { PinLeases, currentPidNamespace } from '../src/loader/pin-leases.js';
 import { CountingStore } from '../src/testing/helpers.js';
 
 /** Counts requests, records the key (and range) of every GET, and can play an unreachable store. */
@@ -268,12 +269,43 @@ describe('loader: eviction', () => {
 
     // A lease whose process has exited pins nothing, and the next eviction drops it.
     const deadPid = await exitedProcessId();
-    await writeFile(join(cacheDir, 'pins', `${deadPid}.crashed.json`), JSON.stringify({ pid: deadPid, digests: [heldByA.manifest.artifacts[0]!.digest] }));
+    await writeFile(join(cacheDir, 'pins', `${deadPid}.crashed.json`), JSON.stringify({ pid: deadPid, pidNamespace: currentPidNamespace(), digests: [heldByA.manifest.artifacts[0]!.digest] }));
     await functionA.load(`${LINE}@1`).then((again) => again.release());
     await waitFor(async () => (await readdir(join(cacheDir, 'pins'))).every((name) => name.startsWith(`${deadPid}.`))); // A's lease is gone
     await age(heldByA, 60);
     expect((await functionB.evict()).evictedBlobs).toEqual([heldByA.manifest.artifacts[0]!.digest]);
     expect(await readdir(join(cacheDir, 'pins'))).toEqual([]);
+  });
+
+  it('spares the versions a loader in another container holds while it refreshes its lease, not after', async () => {
+    await pushVersions(2);
+    const local = loader({ maxCacheBytes: size });
+    const v1 = await local.load(`${LINE}@1`);
+    v1.release();
+    await age(v1, 60);
+    // Its pid is meaningless here (another PID namespace): only the lease's freshness tells.
+    const lease = join(cacheDir, 'pins', '1.other-container.json');
+    await writeFile(lease, JSON.stringify({ pid: await exitedProcessId(), pidNamespace: 'other-host/pid:[1]', digests: [v1.manifest.artifacts[0]!.digest] }));
+    (await local.load(`${LINE}@2`)).release(); // over the limit, but v1 is pinned over there
+    expect(await blobFiles()).toHaveLength(2);
+
+    const tenMinutesAgo = new Date(Date.now() - 600_000);
+    await utimes(lease, tenMinutesAgo, tenMinutesAgo); // that loader stopped refreshing: it is gone
+    expect((await local.evict()).evictedBlobs).toEqual([v1.manifest.artifacts[0]!.digest]);
+    await expect(stat(lease)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refreshes its own lease while it holds pins, and stops once it holds none', async () => {
+    const pins = join(cacheDir, 'pins');
+    const leases = new PinLeases(pins, 20);
+    await leases.update([sha256('held')]);
+    const [own] = await readdir(pins);
+    const old = new Date(Date.now() - 600_000);
+    await utimes(join(pins, own!), old, old);
+    await waitFor(async () => (await stat(join(pins, own!))).mtimeMs > Date.now() - 60_000);
+    await leases.update([]);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // several heartbeat periods
+    expect(await readdir(pins)).toEqual([]);
   });
 
   it('close releases every version the loader holds and removes its lease; the loader stays usable', async () => {
