@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ContainerClient } from '@azure/storage-blob';
-import { InvalidInputError } from '@modelreg/core';
+import { invalidInputFrom } from '@modelreg/core/testing';
 import { LazyDefaultAzureCredential } from '../src/default-credential.js';
 import { AzureBlobStore, type AzureBlobStoreOptions } from '../src/index.js';
 
@@ -8,15 +8,7 @@ import { AzureBlobStore, type AzureBlobStoreOptions } from '../src/index.js';
 const CONNECTION_STRING = 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net';
 const SAS_URL = 'https://acct.blob.core.windows.net/models?sv=2025-01-05&sp=racwdl&sig=c2ln';
 
-function rejection(options: unknown): InvalidInputError {
-  try {
-    new AzureBlobStore(options as AzureBlobStoreOptions);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidInputError);
-    return error as InvalidInputError;
-  }
-  throw new Error('the options were accepted');
-}
+const rejection = (options: unknown) => invalidInputFrom(() => new AzureBlobStore(options as AzureBlobStoreOptions));
 
 describe('AzureBlobStore options', () => {
   it('accepts each way to reach a container and describes the store without secrets', () => {

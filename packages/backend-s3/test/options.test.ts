@@ -1,17 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { S3Client } from '@aws-sdk/client-s3';
-import { InvalidInputError } from '@modelreg/core';
+import { invalidInputFrom } from '@modelreg/core/testing';
 import { S3Store, type S3StoreOptions } from '../src/index.js';
 
-function constructionError(options: unknown): InvalidInputError {
-  try {
-    new S3Store(options as S3StoreOptions);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidInputError);
-    return error as InvalidInputError;
-  }
-  throw new Error('the constructor accepted invalid options');
-}
+const constructionError = (options: unknown) => invalidInputFrom(() => new S3Store(options as S3StoreOptions));
 
 describe('S3Store options', () => {
   it.each([

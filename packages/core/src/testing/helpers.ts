@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { InvalidInputError } from '../errors.js';
 import type { GetOptions, ListOptions, ObjectStore, OperationOptions, PutBody, PutOptions, StagedWrite } from '../object-store.js';
 
 /** A unique key prefix per test, so tests never see each other's objects. */
@@ -173,4 +174,15 @@ export async function sampleMemory<T>(work: () => Promise<T>): Promise<{ result:
   } finally {
     clearInterval(timer);
   }
+}
+
+/** The `InvalidInputError` that `construct` throws for bad options; any other outcome fails the test. */
+export function invalidInputFrom(construct: () => unknown): InvalidInputError {
+  try {
+    construct();
+  } catch (error) {
+    if (error instanceof InvalidInputError) return error;
+    throw new Error(`expected an InvalidInputError, got ${String(error)}`, { cause: error });
+  }
+  throw new Error('the options were accepted');
 }
