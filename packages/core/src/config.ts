@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { InvalidInputError } from './errors.js';
 import { encodeId } from './ids.js';
 import { normalizePrefix } from './keys.js';
-import { describeIssues, jsonValueSchema } from './manifest.js';
+import { jsonValueSchema } from './manifest.js';
+import { parseOptions } from './parse-options.js';
 import type { ObjectStore } from './object-store.js';
 import { rangedDownloadFields } from './ranged-download.js';
 
@@ -76,7 +76,5 @@ export type ResolvedRegistryConfig = z.output<typeof registryConfigSchema>;
 
 /** Validates a registry config up front; the error names each offending field. */
 export function parseRegistryConfig(config: RegistryConfig): ResolvedRegistryConfig {
-  const result = registryConfigSchema.safeParse(config);
-  if (!result.success) throw new InvalidInputError(`Invalid registry config: ${describeIssues(result.error)}.`);
-  return result.data;
+  return parseOptions(registryConfigSchema, config, 'registry config');
 }

@@ -13,6 +13,7 @@ export { MemoryStore, compareKeys } from './memory-store.js';
 export { type ArtifactBody, type ArtifactSource, prepareSource, openSource, READ_CHUNK_BYTES } from './sources.js';
 export { type ArtifactInput, type PushMeta } from './push-input.js';
 export { readAll } from './streams.js';
+export { parseOptions } from './parse-options.js';
 export { writeFileAtomic, writeNewFile, tempPathFor, type AtomicWriteOptions } from './atomic-file.js';
 export { DurableFileWriter } from './durable-file.js';
 export { removeStaleEntries } from './dir-entries.js';

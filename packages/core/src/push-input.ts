@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InvalidInputError } from './errors.js';
-import { ARTIFACT_KINDS, type ArtifactKind, artifactNameSchema, dataRangeSchema, describeIssues, jsonValueSchema } from './manifest.js';
+import { ARTIFACT_KINDS, type ArtifactKind, artifactNameSchema, dataRangeSchema, jsonValueSchema } from './manifest.js';
+import { parseOptions } from './parse-options.js';
 import type { RefInput } from './refs.js';
 import type { ArtifactBody } from './sources.js';
 
@@ -63,14 +64,10 @@ export function validatePushInput(artifacts: readonly ArtifactInput[], meta: Pus
   if (!Array.isArray(artifacts) || artifacts.length === 0) {
     throw new InvalidInputError('A push needs at least one artifact: [{ name: "model.bin", body: "./model.bin" }].');
   }
-  const parsedArtifacts = artifacts.map((artifact, index) => {
-    const result = artifactInputSchema.safeParse(artifact);
-    if (!result.success) throw new InvalidInputError(`Invalid artifact #${index + 1} (${JSON.stringify(artifact?.name)}): ${describeIssues(result.error)}.`);
-    return result.data as ValidatedArtifact;
-  });
-  const metaResult = pushMetaSchema.safeParse(meta);
-  if (!metaResult.success) throw new InvalidInputError(`Invalid push metadata: ${describeIssues(metaResult.error)}.`);
-  const parsedMeta = metaResult.data as ValidatedMeta;
+  const parsedArtifacts = artifacts.map(
+    (artifact, index) => parseOptions(artifactInputSchema, artifact, `artifact #${index + 1} (${JSON.stringify(artifact?.name)})`) as ValidatedArtifact,
+  );
+  const parsedMeta = parseOptions(pushMetaSchema, meta, 'push metadata') as ValidatedMeta;
 
   const names = new Set<string>();
   for (const { name } of parsedArtifacts) {

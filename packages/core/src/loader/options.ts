@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { InvalidInputError } from '../errors.js';
-import { describeIssues } from '../manifest.js';
+import { parseOptions } from '../parse-options.js';
 import { Registry } from '../registry.js';
 import { rangedDownloadFields } from '../ranged-download.js';
 
@@ -49,11 +48,10 @@ export type ResolvedLoaderOptions = Omit<z.output<typeof loaderOptionsSchema>, '
 
 /** Validates loader options up front; the error names each offending field. */
 export function parseLoaderOptions(options: LoaderOptions): ResolvedLoaderOptions {
-  const result = loaderOptionsSchema.safeParse(options);
-  if (!result.success) throw new InvalidInputError(`Invalid loader options: ${describeIssues(result.error)}.`);
+  const parsed = parseOptions(loaderOptionsSchema, options, 'loader options');
   return {
-    ...result.data,
-    onWarning: result.data.onWarning ?? ((message) => process.emitWarning(message, { type: 'ModelregLoaderWarning' })),
-    now: result.data.now ?? Date.now,
+    ...parsed,
+    onWarning: parsed.onWarning ?? ((message) => process.emitWarning(message, { type: 'ModelregLoaderWarning' })),
+    now: parsed.now ?? Date.now,
   };
 }
