@@ -1,5 +1,5 @@
 import { expect, it } from '@jest/globals';
-import { mapBounded } from '../src/concurrency.js';
+import { mapBounded } from '../src/util/concurrency.js';
 import { AbortedError } from '../src/errors.js';
 
 it('runs at most N tasks at once and keeps the order of results', async () => {

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { writeFileAtomic } from '../atomic-file.js';
-import { type ModelName, formatName } from '../keys.js';
-import { type VersionSelector, formatSelector } from '../refs.js';
+import { writeFileAtomic } from '../fs/atomic-file.js';
+import { type ModelName, formatName } from '../format/keys.js';
+import { type VersionSelector, formatSelector } from '../format/refs.js';
 import type { CacheLayout } from './cache-layout.js';
 
 type MovingSelector = Exclude<VersionSelector, { kind: 'version' }>;

@@ -1,8 +1,8 @@
 import { chmod, link, mkdir, rename, rm, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { tempPathFor } from '../atomic-file.js';
-import type { BlobStore } from '../blobs.js';
-import type { Digest } from '../digest.js';
+import { tempPathFor } from '../fs/atomic-file.js';
+import type { BlobStore } from '../blobs/blob-store.js';
+import type { Digest } from '../blobs/digest.js';
 import type { CacheLayout } from './cache-layout.js';
 import type { FileVerifier } from './file-verifier.js';
 import { DownloadClaims } from './download-claims.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { type Digest, sha256 } from '../digest.js';
-import { KeyScheme, type ModelName } from '../keys.js';
-import type { VersionSelector } from '../refs.js';
+import { type Digest, sha256 } from '../blobs/digest.js';
+import { KeyScheme, type ModelName } from '../format/keys.js';
+import type { VersionSelector } from '../format/refs.js';
 
 /**
  * Where the loader keeps things on disk. It mirrors the store's key scheme, so paths are as safe

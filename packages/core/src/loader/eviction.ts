@@ -1,7 +1,7 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Digest } from '../digest.js';
-import { dirEntries, removeStaleEntries } from '../dir-entries.js';
+import type { Digest } from '../blobs/digest.js';
+import { dirEntries, removeStaleEntries } from '../fs/dir-entries.js';
 import type { CacheLayout } from './cache-layout.js';
 import { removeDir } from './materializer.js';
 

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Digest, VerifyingStream } from '../digest.js';
+import { type Digest, VerifyingStream } from '../blobs/digest.js';
 import { IntegrityError } from '../errors.js';
 import type { VerifyPolicy } from './options.js';
 

@@ -1,12 +1,12 @@
 import { readFile, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
-import { mapBounded } from '../concurrency.js';
-import type { Digest } from '../digest.js';
+import { mapBounded } from '../util/concurrency.js';
+import type { Digest } from '../blobs/digest.js';
 import { BackendError } from '../errors.js';
-import { type Manifest, decodeManifest } from '../manifest.js';
-import { type ModelRef, type RefInput, formatRef, parseRef } from '../refs.js';
-import type { CallOptions, Registry, ResolvedVersion } from '../registry.js';
+import { type Manifest, decodeManifest } from '../format/manifest.js';
+import { type ModelRef, type RefInput, formatRef, parseRef } from '../format/refs.js';
+import type { CallOptions, Registry, ResolvedVersion } from '../registry/registry.js';
 import { AliasCache } from './alias-cache.js';
 import { BlobCache } from './blob-cache.js';
 import { CacheLayout } from './cache-layout.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, link, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Artifact, Manifest } from '../manifest.js';
+import type { Artifact, Manifest } from '../format/manifest.js';
 import type { CacheLayout } from './cache-layout.js';
 import type { FileVerifier } from './file-verifier.js';
 

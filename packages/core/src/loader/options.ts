@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseOptions } from '../parse-options.js';
-import { Registry } from '../registry.js';
-import { rangedDownloadFields } from '../ranged-download.js';
+import { parseOptions } from '../util/parse-options.js';
+import { Registry } from '../registry/registry.js';
+import { rangedDownloadFields } from '../blobs/ranged-download.js';
 
 const MIB = 1024 * 1024;
 

@@ -4,9 +4,9 @@ import { readFile, rm, stat, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { writeFileAtomic } from '../atomic-file.js';
-import type { Digest } from '../digest.js';
-import { dirEntries } from '../dir-entries.js';
+import { writeFileAtomic } from '../fs/atomic-file.js';
+import type { Digest } from '../blobs/digest.js';
+import { dirEntries } from '../fs/dir-entries.js';
 
 /** How often a loader holding pins refreshes its lease file's mtime. */
 const HEARTBEAT_MS = 30_000;

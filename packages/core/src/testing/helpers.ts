@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { InvalidInputError } from '../errors.js';
-import type { GetOptions, ListOptions, ObjectStore, OperationOptions, PutBody, PutOptions, StagedWrite } from '../object-store.js';
+import type { GetOptions, ListOptions, ObjectStore, OperationOptions, PutBody, PutOptions, StagedWrite } from '../store/object-store.js';
 
 /** A unique key prefix per test, so tests never see each other's objects. */
 export function randomPrefix(label = 't'): string {

@@ -3,11 +3,11 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { sha256 } from '../digest.js';
+import { sha256 } from '../blobs/digest.js';
 import { ConflictError, IntegrityError } from '../errors.js';
-import type { ObjectStore } from '../object-store.js';
-import { Registry } from '../registry.js';
-import { readAll } from '../streams.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { Registry } from '../registry/registry.js';
+import { readAll } from '../util/streams.js';
 import { PrefixedStore, randomPrefix } from './helpers.js';
 
 export interface RegistryConformanceOptions {

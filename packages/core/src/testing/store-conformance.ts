@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AbortedError, NotFoundError, PreconditionFailedError } from '../errors.js';
-import type { ListEntry, ObjectStore } from '../object-store.js';
-import { readAll } from '../streams.js';
+import type { ListEntry, ObjectStore } from '../store/object-store.js';
+import { readAll } from '../util/streams.js';
 import { PrefixedStore, pseudoRandomStream, randomPrefix, sampleMemory } from './helpers.js';
 
 export interface StoreConformanceOptions {

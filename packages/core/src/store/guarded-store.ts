@@ -1,4 +1,4 @@
-import { BackendError, InvalidInputError, ModelregError, throwIfAborted } from './errors.js';
+import { BackendError, InvalidInputError, ModelregError, throwIfAborted } from '../errors.js';
 import type {
   GetOptions, GetResult, ListEntry, ListOptions, ObjectInfo, ObjectStore, OperationOptions, PutBody, PutOptions, PutResult, StagedWrite,
   StoreCapabilities,

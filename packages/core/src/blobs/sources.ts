@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { InvalidInputError } from './errors.js';
+import { InvalidInputError } from '../errors.js';
 
 /** Bytes for one artifact: a file path, bytes in memory, or a stream (spooled to a temp file while hashed). */
 export type ArtifactBody = string | Buffer | Uint8Array | Readable;

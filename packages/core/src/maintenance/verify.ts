@@ -1,10 +1,10 @@
-import { mapBounded } from './concurrency.js';
+import { mapBounded } from '../util/concurrency.js';
 import { pipeline } from 'node:stream/promises';
-import type { BlobStore } from './blobs.js';
-import type { Digest } from './digest.js';
-import { IntegrityError, NotFoundError } from './errors.js';
-import { formatName } from './keys.js';
-import type { Manifest } from './manifest.js';
+import type { BlobStore } from '../blobs/blob-store.js';
+import type { Digest } from '../blobs/digest.js';
+import { IntegrityError, NotFoundError } from '../errors.js';
+import { formatName } from '../format/keys.js';
+import type { Manifest } from '../format/manifest.js';
 import { type ScanSource, scanManifests } from './manifest-scan.js';
 
 export interface VerifyReport {

@@ -1,5 +1,5 @@
-import { type Digest, assertDigest, digestHex } from './digest.js';
-import { InvalidInputError } from './errors.js';
+import { type Digest, assertDigest, digestHex } from '../blobs/digest.js';
+import { InvalidInputError } from '../errors.js';
 import { assertVersion, decodeId, encodeAlias, encodeId, parseVersionSegment } from './ids.js';
 
 /** A model line: every version pushed for one store, product and model type. */

@@ -1,8 +1,8 @@
-import { InvalidInputError } from './errors.js';
-import { type ModelName, formatName } from './keys.js';
+import { InvalidInputError } from '../errors.js';
+import { type ModelName, formatName } from '../format/keys.js';
 import type { ScanSource } from './manifest-scan.js';
 import { scanManifests } from './manifest-scan.js';
-import type { AliasInfo, ListFilter } from './registry.js';
+import type { AliasInfo, ListFilter } from '../registry/registry.js';
 
 export interface RetainOptions extends Pick<ListFilter, 'store' | 'product' | 'type'> {
   /** Newest versions kept per model line. @default the registry's `retention.keep` */

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { IntegrityError, InvalidInputError } from './errors.js';
+import { IntegrityError, InvalidInputError } from '../errors.js';
 
 /** A content digest as written in manifests: `sha256:<64 lowercase hex>`. */
 export type Digest = `sha256:${string}`;

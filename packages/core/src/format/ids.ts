@@ -1,4 +1,4 @@
-import { InvalidInputError } from './errors.js';
+import { InvalidInputError } from '../errors.js';
 
 /** Longest id accepted, in characters (Unicode code points). */
 export const MAX_ID_LENGTH = 128;

@@ -1,6 +1,6 @@
 import { defaultMaxListeners, setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
-import { throwIfAborted } from './errors.js';
+import { throwIfAborted } from '../errors.js';
 
 /**
  * Runs `work` over `items` with at most `concurrency` at once. The first failure aborts the signal

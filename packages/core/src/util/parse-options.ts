@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { InvalidInputError } from './errors.js';
-import { describeIssues } from './manifest.js';
+import { InvalidInputError } from '../errors.js';
+import { describeIssues } from '../format/manifest.js';
 
 /**
  * Validates options (or a config) up front with their zod schema. The error names each offending

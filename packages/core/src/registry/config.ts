@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { encodeId } from './ids.js';
-import { normalizePrefix } from './keys.js';
-import { jsonValueSchema } from './manifest.js';
-import { parseOptions } from './parse-options.js';
-import type { ObjectStore } from './object-store.js';
-import { rangedDownloadFields } from './ranged-download.js';
+import { encodeId } from '../format/ids.js';
+import { normalizePrefix } from '../format/keys.js';
+import { jsonValueSchema } from '../format/manifest.js';
+import { parseOptions } from '../util/parse-options.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { rangedDownloadFields } from '../blobs/ranged-download.js';
 
 function isObjectStore(value: unknown): value is ObjectStore {
   const store = value as Partial<ObjectStore> | null;

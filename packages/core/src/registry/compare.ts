@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { JsonValue, Manifest } from './manifest.js';
+import type { JsonValue, Manifest } from '../format/manifest.js';
 
 export type MetricDirection = 'higher' | 'lower';
 

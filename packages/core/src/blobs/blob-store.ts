@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Readable, pipeline as pipelineWithCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { replaceAtomically, writeNewFile } from './atomic-file.js';
+import { replaceAtomically, writeNewFile } from '../fs/atomic-file.js';
 import { type Digest, HashingStream, VerifyingStream, sha256 } from './digest.js';
-import { IntegrityError, NotFoundError } from './errors.js';
-import type { KeyScheme } from './keys.js';
-import type { ByteRange, ObjectInfo, ObjectStore } from './object-store.js';
+import { IntegrityError, NotFoundError } from '../errors.js';
+import type { KeyScheme } from '../format/keys.js';
+import type { ByteRange, ObjectInfo, ObjectStore } from '../store/object-store.js';
 import { hashFile } from './hash-worker.js';
 import { type RangedDownloadSettings, downloadRanges } from './ranged-download.js';
 import { type ArtifactSource, openSource } from './sources.js';
-import { withByteCount } from './streams.js';
+import { withByteCount } from '../util/streams.js';
 
 export interface StoredBlob {
   digest: Digest;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { NotFoundError, PreconditionFailedError, throwIfAborted } from './errors.js';
+import { NotFoundError, PreconditionFailedError, throwIfAborted } from '../errors.js';
 import type {
   GetOptions, GetResult, ListEntry, ListOptions, ObjectInfo, ObjectStore, OperationOptions, PutBody, PutOptions, PutResult, StoreCapabilities,
 } from './object-store.js';
-import { readAll } from './streams.js';
-import { READ_CHUNK_BYTES } from './sources.js';
+import { readAll } from '../util/streams.js';
+import { READ_CHUNK_BYTES } from '../blobs/sources.js';
 
 interface StoredObject {
   data: Buffer;

@@ -1,10 +1,10 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import type { BlobStore } from './blobs.js';
-import { mapBounded } from './concurrency.js';
+import type { BlobStore } from './blob-store.js';
+import { mapBounded } from '../util/concurrency.js';
 import type { Digest } from './digest.js';
-import { IntegrityError } from './errors.js';
+import { IntegrityError } from '../errors.js';
 import { FileHasher } from './hash-worker.js';
 
 const MIB = 1024 * 1024;

@@ -1,6 +1,6 @@
-import { mapBounded } from './concurrency.js';
-import type { Digest } from './digest.js';
-import { ConflictError } from './errors.js';
+import { mapBounded } from '../util/concurrency.js';
+import type { Digest } from '../blobs/digest.js';
+import { ConflictError } from '../errors.js';
 import { type ScanSource, scanManifests } from './manifest-scan.js';
 
 export interface GcOptions {

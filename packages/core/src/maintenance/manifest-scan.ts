@@ -1,7 +1,7 @@
-import { mapBounded } from './concurrency.js';
-import type { KeyScheme, ModelName } from './keys.js';
-import type { Manifest } from './manifest.js';
-import type { ObjectStore } from './object-store.js';
+import { mapBounded } from '../util/concurrency.js';
+import type { KeyScheme, ModelName } from '../format/keys.js';
+import type { Manifest } from '../format/manifest.js';
+import type { ObjectStore } from '../store/object-store.js';
 
 export interface ScanSource {
   readonly backend: ObjectStore;

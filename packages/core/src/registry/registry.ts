@@ -1,27 +1,27 @@
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { type AliasDocument, decodeAlias, moveAlias } from './aliases.js';
-import { BlobStore } from './blobs.js';
-import { mapBounded } from './concurrency.js';
+import { type AliasDocument, decodeAlias, moveAlias } from '../format/alias-document.js';
+import { BlobStore } from '../blobs/blob-store.js';
+import { mapBounded } from '../util/concurrency.js';
 import { DEFAULT_METRIC_DIRECTIONS, type ManifestComparison, compareManifests } from './compare.js';
-import { type GcOptions, type GcReport, collectGarbage } from './gc.js';
-import { type LineageEntry, dependenciesOf, dependentsOf } from './lineage.js';
-import { type RetainOptions, type RetainReport, retainVersions } from './retention.js';
-import { type RegistryStats, registryStats } from './stats.js';
-import { type VerifyReport, verifyBlobs } from './verify.js';
-import { GuardedStore } from './guarded-store.js';
+import { type GcOptions, type GcReport, collectGarbage } from '../maintenance/gc.js';
+import { type LineageEntry, dependenciesOf, dependentsOf } from '../maintenance/lineage.js';
+import { type RetainOptions, type RetainReport, retainVersions } from '../maintenance/retention.js';
+import { type RegistryStats, registryStats } from '../maintenance/stats.js';
+import { type VerifyReport, verifyBlobs } from '../maintenance/verify.js';
+import { GuardedStore } from '../store/guarded-store.js';
 import { type RegistryConfig, type ResolvedRegistryConfig, parseRegistryConfig } from './config.js';
 import {
   ConflictError, InvalidInputError, NotFoundError, PreconditionFailedError, UnsafeStoreError,
-} from './errors.js';
-import { decodeId, encodeId, parseVersionSegment } from './ids.js';
-import { KeyScheme, type ModelName, formatName } from './keys.js';
-import { type Artifact, type Dependency, type Manifest, decodeManifest, manifestSchema } from './manifest.js';
-import type { ObjectStore, StoreCapabilities } from './object-store.js';
+} from '../errors.js';
+import { decodeId, encodeId, parseVersionSegment } from '../format/ids.js';
+import { KeyScheme, type ModelName, formatName } from '../format/keys.js';
+import { type Artifact, type Dependency, type Manifest, decodeManifest, manifestSchema } from '../format/manifest.js';
+import type { ObjectStore, StoreCapabilities } from '../store/object-store.js';
 import { type ArtifactInput, type PushMeta, validatePushInput } from './push-input.js';
-import { type RefInput, formatRef, parseName, parseRef } from './refs.js';
-import { prepareSource } from './sources.js';
-import { readAll } from './streams.js';
+import { type RefInput, formatRef, parseName, parseRef } from '../format/refs.js';
+import { prepareSource } from '../blobs/sources.js';
+import { readAll } from '../util/streams.js';
 
 /** Small JSON documents (manifests, aliases) are read whole; anything larger is not ours. */
 const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import { type Readable, Transform, pipeline } from 'node:stream';
-import { InvalidInputError, throwIfAborted } from './errors.js';
+import { InvalidInputError, throwIfAborted } from '../errors.js';
 
 /**
  * Reads a whole stream into memory. Only for small objects (manifests, aliases) and the in-memory

@@ -1,6 +1,6 @@
 import { type ScanSource, scanManifests } from './manifest-scan.js';
-import type { Manifest } from './manifest.js';
-import { parsePinnedRef } from './refs.js';
+import type { Manifest } from '../format/manifest.js';
+import { parsePinnedRef } from '../format/refs.js';
 
 export interface LineageEntry {
   /** `store/product/type@version` */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isDigest, type Digest } from './digest.js';
-import { InvalidManifestError } from './errors.js';
+import { isDigest, type Digest } from '../blobs/digest.js';
+import { InvalidManifestError } from '../errors.js';
 import { type ModelName, formatName } from './keys.js';
 
 export const ARTIFACT_KINDS = ['model', 'transformer', 'splitter', 'encoder', 'meta_model', 'other'] as const;

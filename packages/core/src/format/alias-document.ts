@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidManifestError } from './errors.js';
+import { InvalidManifestError } from '../errors.js';
 import { describeIssues } from './manifest.js';
 
 export const aliasEventSchema = z.strictObject({

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { InvalidInputError } from './errors.js';
-import { ARTIFACT_KINDS, type ArtifactKind, artifactNameSchema, dataRangeSchema, jsonValueSchema } from './manifest.js';
-import { parseOptions } from './parse-options.js';
-import type { RefInput } from './refs.js';
-import type { ArtifactBody } from './sources.js';
+import { InvalidInputError } from '../errors.js';
+import { ARTIFACT_KINDS, type ArtifactKind, artifactNameSchema, dataRangeSchema, jsonValueSchema } from '../format/manifest.js';
+import { parseOptions } from '../util/parse-options.js';
+import type { RefInput } from '../format/refs.js';
+import type { ArtifactBody } from '../blobs/sources.js';
 
 /** One file of a version being pushed. */
 export interface ArtifactInput {

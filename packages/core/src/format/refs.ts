@@ -1,4 +1,4 @@
-import { InvalidInputError } from './errors.js';
+import { InvalidInputError } from '../errors.js';
 import { assertVersion, encodeAlias, encodeId, parseVersionSegment } from './ids.js';
 import { type ModelName, formatName } from './keys.js';
 
