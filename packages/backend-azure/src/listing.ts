@@ -1,5 +1,6 @@
 import type { BlobItem, BlobPrefix, ContainerClient } from '@azure/storage-blob';
-import { type ListEntry, compareKeys } from '@modelreg/core';
+import { type ListEntry } from '@modelreg/core';
+import { compareKeys } from '@modelreg/core/backend';
 import { normalizeEtag } from './etag.js';
 
 export interface ListingOptions {

@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { ContainerClient } from '@azure/storage-blob';
-import { InvalidInputError, describeIssues, prefixSchema } from '@modelreg/core';
+import { InvalidInputError } from '@modelreg/core';
+import { describeIssues, prefixSchema } from '@modelreg/core/backend';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;

@@ -5,10 +5,12 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  BackendError, DurableFileWriter, InvalidInputError, PreconditionFailedError, describeIssues, removeStaleEntries, throwIfAborted,
+  BackendError, InvalidInputError, PreconditionFailedError, throwIfAborted,
   type GetOptions, type GetResult, type ListEntry, type ListOptions, type ObjectInfo, type ObjectStore,
   type OperationOptions, type PutBody, type PutOptions, type PutResult, type StagedWrite, type StoreCapabilities,
 } from '@modelreg/core';
+import { describeIssues } from '@modelreg/core/backend';
+import { DurableFileWriter, removeStaleEntries } from '@modelreg/core/fs';
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { KeyLocks } from './key-lock.js';

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { IntegrityError, InvalidInputError, InvalidManifestError, createRegistry, type ObjectStore } from '@modelreg/core';
+import { IntegrityError, InvalidInputError, InvalidManifestError, KeyScheme, createRegistry, type ObjectStore } from '@modelreg/core';
 import { INTERNAL_FOLDER, LocalStore } from '../src/index.js';
 
 let root: string;
@@ -109,7 +109,7 @@ describe('registry on a local folder', () => {
   it('detects a blob tampered with on disk and leaves no partial file', async () => {
     const registry = createRegistry({ backend: store });
     const pushed = await registry.push('shop/sales/xgb', [{ name: 'model.bin', body: Buffer.from('genuine weights') }]);
-    const blobPath = join(root, ...registry.keys.blobKey(pushed.manifest.artifacts[0]!.digest).split('/'));
+    const blobPath = join(root, ...new KeyScheme('').blobKey(pushed.manifest.artifacts[0]!.digest).split('/'));
     await writeFile(blobPath, 'genuine weighTs');
     const out = join(root, '..', `${root.split('/').pop()}-out`);
     try {

@@ -1,5 +1,6 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { InvalidInputError, describeIssues, prefixSchema } from '@modelreg/core';
+import { InvalidInputError } from '@modelreg/core';
+import { describeIssues, prefixSchema } from '@modelreg/core/backend';
 import { z } from 'zod';
 
 const MIB = 1024 * 1024;

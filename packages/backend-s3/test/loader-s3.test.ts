@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { BackendError, IntegrityError, type Loader, type LoaderOptions, type Registry, createLoader, createRegistry, sha256 } from '@modelreg/core';
+import { BackendError, IntegrityError, KeyScheme, type Loader, type LoaderOptions, type Registry, createLoader, createRegistry, sha256 } from '@modelreg/core';
 import { CountingStore, PrefixedStore, pseudoRandomStream, randomPrefix } from '@modelreg/core/testing';
 import { createTestStore, s3TestConfig } from './support/s3-test-config.js';
 
@@ -114,7 +114,7 @@ describe('loader on S3', () => {
 
     const bad = await registry.push(LINE, [{ name: 'model.bin', body: Buffer.alloc(5 * MIB, 1) }]);
     const hex = bad.manifest.artifacts[0]!.digest.slice('sha256:'.length);
-    await createTestStore().put(registry.blobs.key(bad.manifest.artifacts[0]!.digest), Buffer.alloc(5 * MIB, 2));
+    await createTestStore().put(new KeyScheme(prefix).blobKey(bad.manifest.artifacts[0]!.digest), Buffer.alloc(5 * MIB, 2));
     await expect(loader().load(bad.ref)).rejects.toThrow(IntegrityError);
     expect(await readdir(join(cacheDir, 'tmp'))).toEqual([]);
     await expect(stat(join(cacheDir, 'blobs', 'sha256', hex.slice(0, 2), hex))).rejects.toThrow(/ENOENT/);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { describeIssues, registryConfigSchema } from '@modelreg/core';
+import { registryConfigSchema } from '@modelreg/core';
+import { describeIssues } from '@modelreg/core/backend';
 import { z } from 'zod';
 import { UsageError } from './errors.js';
 import { parseJson } from './options.js';

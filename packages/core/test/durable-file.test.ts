@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DurableFileWriter, HashingStream, sha256, writeFileAtomic } from '../src/index.js';
+import { HashingStream, sha256 } from '../src/blobs/digest.js';
+import { DurableFileWriter, writeFileAtomic } from '../src/fs/index.js';
 import { pseudoRandomStream } from '../src/testing/helpers.js';
 
 let dir: string;

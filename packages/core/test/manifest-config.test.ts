@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InvalidInputError, InvalidManifestError, MemoryStore, createRegistry, decodeManifest, sha256 } from '../src/index.js';
+import { InvalidInputError, InvalidManifestError, MemoryStore, createRegistry, decodeManifest, parseRegistryConfig, sha256 } from '../src/index.js';
 
 const valid = {
   schemaVersion: 2,
@@ -61,7 +61,6 @@ describe('registry config', () => {
   });
 
   it('applies defaults', () => {
-    const registry = createRegistry({ backend: new MemoryStore() });
-    expect(registry.config).toMatchObject({ prefix: '', concurrency: 4, gcGracePeriodMs: 86_400_000, allowUnsafeStore: false, aliasHistoryLimit: 100 });
+    expect(parseRegistryConfig({ backend: new MemoryStore() })).toMatchObject({ prefix: '', concurrency: 4, gcGracePeriodMs: 86_400_000, allowUnsafeStore: false, aliasHistoryLimit: 100 });
   });
 });

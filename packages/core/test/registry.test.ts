@@ -11,6 +11,7 @@ import {
   type StoreCapabilities,
 } from '../src/index.js';
 
+const keys = new KeyScheme('');
 let store: MemoryStore;
 let registry: Registry;
 let dir: string;
@@ -344,7 +345,7 @@ describe('bad input leaves stored data intact', () => {
   });
 
   it('reports a corrupted manifest by key and leaves it for repair', async () => {
-    const key = registry.keys.manifestKey({ store: 'shop', product: 'sales', type: 'xgb' }, 1);
+    const key = keys.manifestKey({ store: 'shop', product: 'sales', type: 'xgb' }, 1);
     await store.put(key, Buffer.from('{"truncated":'));
     const before = await snapshot(store);
     await expect(registry.manifest('shop/sales/xgb@1')).rejects.toThrow(InvalidManifestError);
@@ -354,7 +355,7 @@ describe('bad input leaves stored data intact', () => {
 
   it('fails a pull of a tampered blob without leaving a partial file, and changes nothing stored', async () => {
     const manifest = await registry.manifest('shop/sales/xgb@1');
-    store.corrupt(registry.keys.blobKey(manifest.artifacts[0]!.digest), Buffer.from('kepT'));
+    store.corrupt(keys.blobKey(manifest.artifacts[0]!.digest), Buffer.from('kepT'));
     const before = await snapshot(store);
     await expect(registry.pull('shop/sales/xgb@1', dir)).rejects.toThrow(/model.bin" does not match sha256:.*content hashes to/);
     expect(await readdir(dir)).toEqual([]);

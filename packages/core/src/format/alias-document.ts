@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidManifestError } from '../errors.js';
-import { describeIssues } from './manifest.js';
+import { describeIssues } from '../util/parse-options.js';
 
 export const aliasEventSchema = z.strictObject({
   version: z.number().int().positive(),

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { isDigest, type Digest } from '../blobs/digest.js';
 import { InvalidManifestError } from '../errors.js';
 import { type ModelName, formatName } from './keys.js';
+import { formatRef } from './refs.js';
+import { describeIssues } from '../util/parse-options.js';
 
 export const ARTIFACT_KINDS = ['model', 'transformer', 'splitter', 'encoder', 'meta_model', 'other'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
@@ -74,15 +76,6 @@ export type Artifact = z.infer<typeof artifactSchema>;
 export type Dependency = z.infer<typeof dependencySchema>;
 export type DataRange = z.infer<typeof dataRangeSchema>;
 
-/** Formats zod issues as `path: message` lines instead of a raw dump. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .concat(error.issues.length > 5 ? [`... and ${error.issues.length - 5} more`] : [])
-    .join('; ');
-}
-
 /**
  * Validates a manifest read from `key`. A manifest without `schemaVersion: 2` is reported as
  * legacy, never guessed at; one that names a different model line or version than its key is corrupt.
@@ -102,7 +95,7 @@ export function parseManifest(data: unknown, key: string, expected?: ModelName &
   const manifest = result.data;
   if (expected && (formatName(manifest) !== formatName(expected) || manifest.version !== expected.version)) {
     throw new InvalidManifestError(
-      `Manifest ${key} describes ${formatName(manifest)}@${manifest.version}, not ${formatName(expected)}@${expected.version}: it was copied or edited by hand.`,
+      `Manifest ${key} describes ${formatRef(manifest)}, not ${formatRef(expected)}: it was copied or edited by hand.`,
       { key },
     );
   }

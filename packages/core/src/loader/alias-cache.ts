@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { writeFileAtomic } from '../fs/atomic-file.js';
-import { type ModelName, formatName } from '../format/keys.js';
-import { type VersionSelector, formatSelector } from '../format/refs.js';
+import type { ModelName } from '../format/keys.js';
+import { type VersionSelector, formatRef } from '../format/refs.js';
 import type { CacheLayout } from './cache-layout.js';
 
 type MovingSelector = Exclude<VersionSelector, { kind: 'version' }>;
@@ -31,7 +31,7 @@ export class AliasCache {
   ) {}
 
   async get(name: ModelName, selector: MovingSelector): Promise<Resolution | undefined> {
-    const key = `${formatName(name)}@${formatSelector(selector)}`;
+    const key = formatRef({ ...name, selector });
     const remembered = this.memory.get(key);
     if (remembered && this.isFresh(remembered)) return remembered;
     const onDisk = await this.read(this.layout.resolution(name, selector));
@@ -47,7 +47,7 @@ export class AliasCache {
 
   async set(name: ModelName, selector: MovingSelector, version: number): Promise<void> {
     const resolution = { version, resolvedAt: this.now() };
-    this.memory.set(`${formatName(name)}@${formatSelector(selector)}`, resolution);
+    this.memory.set(formatRef({ ...name, selector }), resolution);
     await writeFileAtomic(this.layout.resolution(name, selector), Readable.from([JSON.stringify(resolution)]), { durable: false, tempDir: this.layout.tmp });
   }
 

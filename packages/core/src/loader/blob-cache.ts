@@ -1,7 +1,7 @@
 import { chmod, link, mkdir, rename, rm, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { tempPathFor } from '../fs/atomic-file.js';
-import type { BlobStore } from '../blobs/blob-store.js';
+import type { RegistryReadApi } from '../registry/types.js';
 import type { Digest } from '../blobs/digest.js';
 import type { CacheLayout } from './cache-layout.js';
 import type { FileVerifier } from './file-verifier.js';
@@ -28,7 +28,7 @@ export class BlobCache {
   private readonly claims: DownloadClaims;
 
   constructor(
-    private readonly blobs: BlobStore,
+    private readonly registry: Pick<RegistryReadApi, 'downloadBlob'>,
     private readonly layout: CacheLayout,
     private readonly verifier: FileVerifier,
     private readonly options: ResolvedLoaderOptions,
@@ -65,7 +65,7 @@ export class BlobCache {
     await mkdir(this.layout.tmp, { recursive: true });
     const temp = tempPathFor(path, this.layout.tmp);
     try {
-      await this.blobs.downloadToNewFile(blob, label, temp, { ...this.options, signal });
+      await this.registry.downloadBlob(blob, label, temp, { ...this.options, signal });
       // Read-only: a file handed out is a hard link to the blob, and a write through it would corrupt every version sharing it.
       await chmod(temp, 0o444);
       await mkdir(dirname(path), { recursive: true });

@@ -6,7 +6,7 @@ import type { Digest } from '../blobs/digest.js';
 import { BackendError } from '../errors.js';
 import { type Manifest, decodeManifest } from '../format/manifest.js';
 import { type ModelRef, type RefInput, formatRef, parseRef } from '../format/refs.js';
-import type { CallOptions, Registry, ResolvedVersion } from '../registry/registry.js';
+import type { CallOptions, RegistryReadApi, ResolvedVersion } from '../registry/types.js';
 import { AliasCache } from './alias-cache.js';
 import { BlobCache } from './blob-cache.js';
 import { CacheLayout } from './cache-layout.js';
@@ -49,7 +49,7 @@ interface Pin {
  */
 export class Loader {
   readonly options: ResolvedLoaderOptions;
-  private readonly registry: Registry;
+  private readonly registry: RegistryReadApi;
   private readonly layout: CacheLayout;
   private readonly blobCache: BlobCache;
   private readonly materializer: Materializer;
@@ -64,9 +64,9 @@ export class Loader {
   constructor(options: LoaderOptions) {
     this.options = parseLoaderOptions(options);
     this.registry = this.options.registry;
-    this.layout = new CacheLayout(this.options.cacheDir, `${this.registry.backend.description}\n${this.registry.keys.prefix}`);
+    this.layout = new CacheLayout(this.options.cacheDir, this.registry.location);
     const verifier = new FileVerifier(this.options.verify);
-    this.blobCache = new BlobCache(this.registry.blobs, this.layout, verifier, this.options);
+    this.blobCache = new BlobCache(this.registry, this.layout, verifier, this.options);
     this.materializer = new Materializer(this.layout, verifier);
     this.aliases = new AliasCache(this.layout, this.options.aliasTtlMs, this.options.now);
     this.manifests = new LRUCache({ max: this.options.manifestCacheSize });
@@ -147,7 +147,7 @@ export class Loader {
       if (!(error instanceof BackendError) || !cached) throw error;
       const ageSeconds = Math.round((this.options.now() - cached.resolvedAt) / 1000);
       this.options.onWarning(
-        `${formatRef(parsed)}: ${this.registry.backend.description} is unreachable (${error.message}); using version ${cached.version}, resolved ${ageSeconds} s ago, from the cache.`,
+        `${formatRef(parsed)}: ${this.registry.location} is unreachable (${error.message}); using version ${cached.version}, resolved ${ageSeconds} s ago, from the cache.`,
         error,
       );
       return { version: cached.version, stale: true };
@@ -227,7 +227,7 @@ export class Loader {
   private explain(error: unknown, parsed: ModelRef): unknown {
     if (!(error instanceof BackendError)) return error;
     return new BackendError(
-      `Cannot load ${formatRef(parsed)}: ${this.registry.backend.description} could not be reached or failed (${error.message}), and the cache at ${this.options.cacheDir} does not hold it. Retry when the store is back.`,
+      `Cannot load ${formatRef(parsed)}: ${this.registry.location} could not be reached or failed (${error.message}), and the cache at ${this.options.cacheDir} does not hold it. Retry when the store is back.`,
       { cause: error, key: error.key, serviceCode: error.serviceCode, requestId: error.requestId, statusCode: error.statusCode },
     );
   }

@@ -1,9 +1,16 @@
 import { z } from 'zod';
 import { parseOptions } from '../util/parse-options.js';
-import { Registry } from '../registry/registry.js';
+import type { RegistryReadApi } from '../registry/types.js';
 import { rangedDownloadFields } from '../blobs/ranged-download.js';
 
 const MIB = 1024 * 1024;
+
+const READ_API_METHODS = ['resolve', 'readManifest', 'downloadBlob'] as const;
+
+function isRegistryReadApi(value: unknown): value is RegistryReadApi {
+  const candidate = value as Record<string, unknown> | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.location === 'string' && READ_API_METHODS.every((method) => typeof candidate[method] === 'function');
+}
 
 /** How much a cached file is checked before it is handed out again. */
 export const VERIFY_POLICIES = ['always', 'once', 'size'] as const;
@@ -12,8 +19,8 @@ export type VerifyPolicy = (typeof VERIFY_POLICIES)[number];
 export type LoaderWarning = (message: string, cause?: unknown) => void;
 
 export const loaderOptionsSchema = z.strictObject({
-  /** The registry to load from; the loader reuses its store, key scheme and blob layer. */
-  registry: z.custom<Registry>((value) => value instanceof Registry, { message: 'must be a Registry, e.g. createRegistry({ backend })' }),
+  /** The registry to load from: a `Registry`, or any object with its read API. */
+  registry: z.custom<RegistryReadApi>(isRegistryReadApi, { message: 'must be a Registry, e.g. createRegistry({ backend }), or an object with its read API' }),
   /** Folder of the disk cache; processes on one host may share it. */
   cacheDir: z.string().min(1),
   /** Blob bytes kept on disk before the least recently used versions are evicted. @default 10 GiB */

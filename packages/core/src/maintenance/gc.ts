@@ -1,7 +1,7 @@
 import { mapBounded } from '../util/concurrency.js';
 import type { Digest } from '../blobs/digest.js';
 import { ConflictError } from '../errors.js';
-import { type ScanSource, scanManifests } from './manifest-scan.js';
+import { type ManifestScan, scanManifests } from './manifest-scan.js';
 
 export interface GcOptions {
   /** Report what would be deleted without deleting. @default true */
@@ -33,14 +33,14 @@ export interface GcReport {
  * cannot lose a blob; the one window left is a push that reuses a blob in the instant between
  * this re-check and the delete (closing it needs conditional deletes, which not every store has).
  */
-export async function collectGarbage(source: ScanSource & { config: { gcGracePeriodMs: number } }, options: GcOptions = {}): Promise<GcReport> {
+export async function collectGarbage(source: ManifestScan & { gracePeriodMs: number }, options: GcOptions = {}): Promise<GcReport> {
   const dryRun = options.dryRun ?? true;
-  const grace = options.gracePeriodMs ?? source.config.gcGracePeriodMs;
+  const grace = options.gracePeriodMs ?? source.gracePeriodMs;
   const { signal } = options;
   const started = Date.now();
 
   const blobs = new Map<Digest, { key: string; size: number; lastModified: Date }>();
-  for await (const entry of source.backend.list(source.keys.blobsPrefix(), { signal })) {
+  for await (const entry of source.store.list(source.keys.blobsPrefix(), { signal })) {
     if (entry.type !== 'object') continue;
     const parsed = source.keys.parse(entry.key);
     if (parsed.kind === 'blob') blobs.set(parsed.digest, { key: entry.key, size: entry.size, lastModified: entry.lastModified });
@@ -64,15 +64,15 @@ export async function collectGarbage(source: ScanSource & { config: { gcGracePer
     deleted: [],
   };
 
-  await mapBounded(candidates, source.config.concurrency, signal, async ([digest, blob], blobSignal) => {
+  await mapBounded(candidates, source.concurrency, signal, async ([digest, blob], blobSignal) => {
     if (!dryRun) {
       if (Date.now() - started > grace / 4) {
         throw new ConflictError(`Garbage collection ran longer than a quarter of the grace period (${grace} ms); stopped before deleting more. Run it again.`);
       }
       // A push may have reused and touched the blob since it was listed: re-check right before deleting.
-      const current = await source.backend.head(blob.key, { signal: blobSignal });
+      const current = await source.store.head(blob.key, { signal: blobSignal });
       if (!current || !isOld(current.lastModified)) return;
-      await source.backend.delete([blob.key], { signal: blobSignal });
+      await source.store.delete([blob.key], { signal: blobSignal });
     }
     report.deletedBlobs++;
     report.freedBytes += blob.size;

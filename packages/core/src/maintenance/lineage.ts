@@ -1,6 +1,6 @@
-import { type ScanSource, scanManifests } from './manifest-scan.js';
+import { type ManifestScan, scanManifests } from './manifest-scan.js';
 import type { Manifest } from '../format/manifest.js';
-import { parsePinnedRef } from '../format/refs.js';
+import { formatRef, parsePinnedRef } from '../format/refs.js';
 
 export interface LineageEntry {
   /** `store/product/type@version` */
@@ -12,8 +12,6 @@ export interface LineageEntry {
   /** The version this entry was reached from. */
   via: string;
 }
-
-const refOf = (manifest: Manifest) => `${manifest.store}/${manifest.product}/${manifest.type}@${manifest.version}`;
 
 /** Breadth-first walk from `start`, each node visited once (shortest depth), up to `maxDepth`. */
 async function walk(start: string, maxDepth: number, next: (ref: string) => Promise<Array<{ ref: string; role: string }>>): Promise<LineageEntry[]> {
@@ -36,9 +34,9 @@ async function walk(start: string, maxDepth: number, next: (ref: string) => Prom
 }
 
 /** The versions `manifest` was built from, transitively. */
-export async function dependenciesOf(source: ScanSource, manifest: Manifest, maxDepth: number, signal?: AbortSignal): Promise<LineageEntry[]> {
-  const manifests = new Map([[refOf(manifest), manifest]]);
-  return walk(refOf(manifest), maxDepth, async (ref) => {
+export async function dependenciesOf(source: ManifestScan, manifest: Manifest, maxDepth: number, signal?: AbortSignal): Promise<LineageEntry[]> {
+  const manifests = new Map([[formatRef(manifest), manifest]]);
+  return walk(formatRef(manifest), maxDepth, async (ref) => {
     let current = manifests.get(ref);
     if (!current) {
       const pinned = parsePinnedRef(ref);
@@ -50,14 +48,14 @@ export async function dependenciesOf(source: ScanSource, manifest: Manifest, max
 }
 
 /** The versions built from `manifest`, transitively: one scan of every manifest in the registry. */
-export async function dependentsOf(source: ScanSource, manifest: Manifest, maxDepth: number, signal?: AbortSignal): Promise<LineageEntry[]> {
+export async function dependentsOf(source: ManifestScan, manifest: Manifest, maxDepth: number, signal?: AbortSignal): Promise<LineageEntry[]> {
   const reverse = new Map<string, Array<{ ref: string; role: string }>>();
   for await (const candidate of scanManifests(source, { signal })) {
     for (const dependency of candidate.dependencies) {
       const edges = reverse.get(dependency.ref) ?? [];
-      edges.push({ ref: refOf(candidate), role: dependency.role });
+      edges.push({ ref: formatRef(candidate), role: dependency.role });
       reverse.set(dependency.ref, edges);
     }
   }
-  return walk(refOf(manifest), maxDepth, async (ref) => reverse.get(ref) ?? []);
+  return walk(formatRef(manifest), maxDepth, async (ref) => reverse.get(ref) ?? []);
 }

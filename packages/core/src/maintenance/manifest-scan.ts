@@ -3,10 +3,11 @@ import type { KeyScheme, ModelName } from '../format/keys.js';
 import type { Manifest } from '../format/manifest.js';
 import type { ObjectStore } from '../store/object-store.js';
 
-export interface ScanSource {
-  readonly backend: ObjectStore;
+/** What a registry-wide scan needs: the store, its key scheme, a manifest reader and how many reads may run at once. */
+export interface ManifestScan {
+  readonly store: ObjectStore;
   readonly keys: KeyScheme;
-  readonly config: { concurrency: number };
+  readonly concurrency: number;
   readManifest(name: ModelName, version: number, options?: { signal?: AbortSignal | undefined }): Promise<Manifest>;
 }
 
@@ -18,13 +19,13 @@ const BATCH = 256;
  * such as gc never act on a partial view.
  */
 export async function* scanManifests(
-  source: ScanSource,
+  source: ManifestScan,
   options: { prefix?: string; signal?: AbortSignal | undefined; onAlias?: (name: ModelName, alias: string) => void } = {},
 ): AsyncGenerator<Manifest> {
   const { signal, prefix = source.keys.modelsPrefix() } = options;
   let batch: Array<{ name: ModelName; version: number }> = [];
-  const flush = () => mapBounded(batch, source.config.concurrency, signal, ({ name, version }, batchSignal) => source.readManifest(name, version, { signal: batchSignal }));
-  for await (const entry of source.backend.list(prefix, { signal })) {
+  const flush = () => mapBounded(batch, source.concurrency, signal, ({ name, version }, batchSignal) => source.readManifest(name, version, { signal: batchSignal }));
+  for await (const entry of source.store.list(prefix, { signal })) {
     if (entry.type !== 'object') continue;
     const parsed = source.keys.parse(entry.key);
     if (parsed.kind === 'alias') options.onAlias?.(parsed.name, parsed.alias);

@@ -1,10 +1,12 @@
 import { InvalidInputError } from '../errors.js';
-import { type ModelName, formatName } from '../format/keys.js';
-import type { ScanSource } from './manifest-scan.js';
-import { scanManifests } from './manifest-scan.js';
-import type { AliasInfo, ListFilter } from '../registry/registry.js';
+import type { ModelName } from '../format/keys.js';
+import { formatRef } from '../format/refs.js';
+import type { AliasBook } from '../registry/alias-book.js';
+import type { LineFilter } from '../registry/types.js';
+import type { VersionReader } from '../registry/version-reader.js';
+import { type ManifestScan, scanManifests } from './manifest-scan.js';
 
-export interface RetainOptions extends Pick<ListFilter, 'store' | 'product' | 'type'> {
+export interface RetainOptions extends LineFilter {
   /** Newest versions kept per model line. @default the registry's `retention.keep` */
   keep?: number;
   /** Report what would be deleted without deleting. @default false */
@@ -20,14 +22,12 @@ export interface RetainReport {
   protected: Array<{ ref: string; reason: 'alias' | 'dependency' }>;
 }
 
-export interface RetentionSource extends ScanSource {
-  lines(filter: Pick<ListFilter, 'store' | 'product' | 'type'>, options: { signal?: AbortSignal | undefined }): Promise<ModelName[]>;
-  versions(name: ModelName, options: { signal?: AbortSignal | undefined }): Promise<number[]>;
-  aliases(name: ModelName, options: { signal?: AbortSignal | undefined }): Promise<AliasInfo[]>;
-  config: ScanSource['config'] & { retention?: { keep: number } | undefined };
+export interface RetentionSource extends ManifestScan {
+  reader: Pick<VersionReader, 'lines' | 'versions'>;
+  aliases: Pick<AliasBook, 'list'>;
+  /** The registry's `retention.keep`, used when the call names no number. */
+  defaultKeep: number | undefined;
 }
-
-const refOf = (name: ModelName, version: number) => `${formatName(name)}@${version}`;
 
 /**
  * Keeps the newest `keep` versions of each model line in scope. Versions an alias points at, and
@@ -35,7 +35,7 @@ const refOf = (name: ModelName, version: number) => `${formatName(name)}@${versi
  * never deleted. Only manifests are deleted; their blobs go at the next garbage collection.
  */
 export async function retainVersions(source: RetentionSource, options: RetainOptions): Promise<RetainReport> {
-  const keep = options.keep ?? source.config.retention?.keep;
+  const keep = options.keep ?? source.defaultKeep;
   if (keep === undefined || !Number.isSafeInteger(keep) || keep < 1) {
     throw new InvalidInputError(`retain needs keep >= 1 (got ${JSON.stringify(keep)}): pass { keep: N } or set retention.keep in the registry config.`);
   }
@@ -43,19 +43,19 @@ export async function retainVersions(source: RetentionSource, options: RetainOpt
   const candidates = new Map<string, { name: ModelName; version: number }>();
   const protectedRefs = new Map<string, 'alias' | 'dependency'>();
 
-  for (const line of await source.lines(options, { signal })) {
-    const versions = await source.versions(line, { signal });
-    const aliased = new Set((await source.aliases(line, { signal })).map((alias) => alias.version));
+  for (const line of await source.reader.lines(options, { signal })) {
+    const versions = await source.reader.versions(line, { signal });
+    const aliased = new Set((await source.aliases.list(line, signal)).map((alias) => alias.version));
     for (const version of versions.slice(0, Math.max(0, versions.length - keep))) {
-      if (aliased.has(version)) protectedRefs.set(refOf(line, version), 'alias');
-      else candidates.set(refOf(line, version), { name: line, version });
+      if (aliased.has(version)) protectedRefs.set(formatRef({ ...line, version }), 'alias');
+      else candidates.set(formatRef({ ...line, version }), { name: line, version });
     }
   }
 
   // Whatever stays may depend on a candidate; what that rescues may depend on others in turn.
   const dependenciesOf = new Map<string, string[]>();
   for await (const manifest of scanManifests(source, { signal })) {
-    dependenciesOf.set(refOf(manifest, manifest.version), manifest.dependencies.map((dependency) => dependency.ref));
+    dependenciesOf.set(formatRef(manifest), manifest.dependencies.map((dependency) => dependency.ref));
   }
   const pending = [...dependenciesOf.keys()].filter((ref) => !candidates.has(ref));
   for (let ref = pending.pop(); ref !== undefined; ref = pending.pop()) {
@@ -70,12 +70,12 @@ export async function retainVersions(source: RetentionSource, options: RetainOpt
   const doomed = [...candidates.values()];
   if (!dryRun) {
     for (let i = 0; i < doomed.length; i += 1000) {
-      await source.backend.delete(doomed.slice(i, i + 1000).map(({ name, version }) => source.keys.manifestKey(name, version)), { signal });
+      await source.store.delete(doomed.slice(i, i + 1000).map(({ name, version }) => source.keys.manifestKey(name, version)), { signal });
     }
   }
   return {
     dryRun,
-    deleted: doomed.map(({ name, version }) => refOf(name, version)),
+    deleted: doomed.map(({ name, version }) => formatRef({ ...name, version })),
     protected: [...protectedRefs].map(([ref, reason]) => ({ ref, reason })).sort((a, b) => a.ref.localeCompare(b.ref)),
   };
 }

@@ -1,4 +1,4 @@
-import { type ScanSource, scanManifests } from './manifest-scan.js';
+import { type ManifestScan, scanManifests } from './manifest-scan.js';
 
 export interface RegistryStats {
   stores: number;
@@ -17,7 +17,7 @@ export interface RegistryStats {
 }
 
 /** Counts and sizes of the whole registry: one listing of models and blobs, one read per manifest. */
-export async function registryStats(source: ScanSource, signal?: AbortSignal): Promise<RegistryStats> {
+export async function registryStats(source: ManifestScan, signal?: AbortSignal): Promise<RegistryStats> {
   const stores = new Set<string>();
   const products = new Set<string>();
   const lines = new Set<string>();
@@ -34,7 +34,7 @@ export async function registryStats(source: ScanSource, signal?: AbortSignal): P
   }
   let blobs = 0;
   let storedBytes = 0;
-  for await (const entry of source.backend.list(source.keys.blobsPrefix(), { signal })) {
+  for await (const entry of source.store.list(source.keys.blobsPrefix(), { signal })) {
     if (entry.type !== 'object') continue;
     blobs++;
     storedBytes += entry.size;

@@ -3,9 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Digest } from '../blobs/digest.js';
 import { IntegrityError, NotFoundError } from '../errors.js';
-import { formatName } from '../format/keys.js';
+import { formatRef } from '../format/refs.js';
 import type { Manifest } from '../format/manifest.js';
-import { type ScanSource, scanManifests } from './manifest-scan.js';
+import { type ManifestScan, scanManifests } from './manifest-scan.js';
 
 export interface VerifyReport {
   checkedBlobs: number;
@@ -21,7 +21,7 @@ export interface VerifyReport {
  * plus every blob any manifest references. Reads each blob once, streamed, with bounded concurrency.
  */
 export async function verifyBlobs(
-  source: ScanSource & { blobs: BlobStore },
+  source: ManifestScan & { blobs: BlobStore },
   manifests: Manifest[] | undefined,
   signal?: AbortSignal,
 ): Promise<VerifyReport> {
@@ -30,7 +30,7 @@ export async function verifyBlobs(
     for (const artifact of manifest.artifacts) {
       const entry = expected.get(artifact.digest) ?? { size: artifact.size, referencedBy: [] };
       entry.size = artifact.size;
-      entry.referencedBy.push(`${formatName(manifest)}@${manifest.version}:${artifact.name}`);
+      entry.referencedBy.push(`${formatRef(manifest)}:${artifact.name}`);
       expected.set(artifact.digest, entry);
     }
   };
@@ -38,7 +38,7 @@ export async function verifyBlobs(
     manifests.forEach(reference);
   } else {
     for await (const manifest of scanManifests(source, { signal })) reference(manifest);
-    for await (const entry of source.backend.list(source.keys.blobsPrefix(), { signal })) {
+    for await (const entry of source.store.list(source.keys.blobsPrefix(), { signal })) {
       if (entry.type !== 'object') continue;
       const parsed = source.keys.parse(entry.key);
       if (parsed.kind === 'blob' && !expected.has(parsed.digest)) expected.set(parsed.digest, { size: entry.size, referencedBy: [] });
@@ -46,7 +46,7 @@ export async function verifyBlobs(
   }
 
   const report: VerifyReport = { checkedBlobs: 0, missing: [], corrupt: [], ok: true };
-  await mapBounded([...expected], source.config.concurrency, signal, async ([digest, { size, referencedBy }], blobSignal) => {
+  await mapBounded([...expected], source.concurrency, signal, async ([digest, { size, referencedBy }], blobSignal) => {
     report.checkedBlobs++;
     try {
       const blobSize = size ?? (await source.blobs.head(digest, { signal: blobSignal }))?.size ?? 0;

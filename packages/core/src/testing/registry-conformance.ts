@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { sha256 } from '../blobs/digest.js';
+import { KeyScheme } from '../format/keys.js';
 import { ConflictError, IntegrityError } from '../errors.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { Registry } from '../registry/registry.js';
@@ -139,7 +140,7 @@ export function runRegistryConformance(options: RegistryConformanceOptions): voi
 
     it('fails a pull of a tampered blob with IntegrityError and leaves no file behind', async () => {
       const pushed = await registry.push(LINE, [{ name: 'weights.bin', body: Buffer.from('genuine weights') }]);
-      await root.put(registry.keys.blobKey(pushed.manifest.artifacts[0]!.digest), Buffer.from('tampered weight'));
+      await root.put(new KeyScheme(prefix).blobKey(pushed.manifest.artifacts[0]!.digest), Buffer.from('tampered weight'));
       const out = join(workDir, 'pulled');
       await expect(registry.pull(pushed.ref, out)).rejects.toBeInstanceOf(IntegrityError);
       expect(await readdir(out).catch(() => [])).toEqual([]);

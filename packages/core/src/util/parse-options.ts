@@ -1,6 +1,14 @@
 import type { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
-import { describeIssues } from '../format/manifest.js';
+
+/** Formats zod issues as `path: message` lines instead of a raw dump. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .concat(error.issues.length > 5 ? [`... and ${error.issues.length - 5} more`] : [])
+    .join('; ');
+}
 
 /**
  * Validates options (or a config) up front with their zod schema. The error names each offending

@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { BlobStore } from '../blobs/blob-store.js';
+import type { RangedDownloadSettings } from '../blobs/ranged-download.js';
+import { NotFoundError } from '../errors.js';
+import { encodeId } from '../format/ids.js';
+import type { Artifact, Manifest } from '../format/manifest.js';
+import { type RefInput, formatRef, parsePinnedRef } from '../format/refs.js';
+import { mapBounded } from '../util/concurrency.js';
+import { reportBytes } from './progress.js';
+import { type VersionReader, resolvedVersion } from './version-reader.js';
+import type { CallOptions, FoldSet, PullOptions, PullResult, StackPull } from './types.js';
+
+export interface Puller {
+  reader: VersionReader;
+  blobs: BlobStore;
+  settings: RangedDownloadSettings & { concurrency: number };
+}
+
+/** A version to pull: a reference, or a manifest already read (nothing is resolved or read again). */
+export type PullTarget = RefInput | Manifest;
+
+function isManifest(target: PullTarget): target is Manifest {
+  return typeof target === 'object' && 'schemaVersion' in target && 'artifacts' in target;
+}
+
+async function manifestOf(reader: VersionReader, target: PullTarget, options: CallOptions): Promise<Manifest> {
+  if (isManifest(target)) return target;
+  const resolved = await reader.resolve(target, options);
+  return reader.readManifest(resolved, resolved.version, options);
+}
+
+/** Downloads every artifact (or the named ones) into `dir`, each verified against its digest. */
+export async function pullVersion(puller: Puller, target: PullTarget, dir: string, options: PullOptions): Promise<PullResult> {
+  const manifest = await manifestOf(puller.reader, target, options);
+  const resolved = resolvedVersion(manifest, manifest.version);
+  const wanted = options.artifacts === undefined ? manifest.artifacts : options.artifacts.map((artifactName) => findArtifact(manifest, artifactName));
+  const paths = await mapBounded(wanted, puller.settings.concurrency, options.signal, async (artifact, signal) => {
+    const path = join(dir, ...artifact.name.split('/'));
+    const { name, size } = artifact;
+    options.onProgress?.({ type: 'artifact-start', artifact: name, size });
+    const onBytes = reportBytes(options.onProgress, name, size);
+    await puller.blobs.download(artifact, `${resolved.ref} artifact "${name}"`, path, { ...puller.settings, signal, onBytes, durable: options.durable ?? false });
+    options.onProgress?.({ type: 'artifact-done', artifact: name, size, transferredBytes: size });
+    return path;
+  });
+  const files = Object.fromEntries(wanted.map((artifact, index) => [artifact.name, paths[index]!]));
+  return { ...resolved, manifest, files };
+}
+
+/** Streams one artifact; the stream fails with `IntegrityError` if the bytes do not match the manifest. */
+export async function openArtifact(puller: Puller, target: PullTarget, artifactName: string, options: CallOptions): Promise<Readable> {
+  const manifest = await manifestOf(puller.reader, target, options);
+  const artifact = findArtifact(manifest, artifactName);
+  return puller.blobs.open(artifact, `${formatRef(manifest)} artifact "${artifact.name}"`, options);
+}
+
+/** Pulls the artifacts of every fold, grouped and sorted by fold number. */
+export async function pullFolds(puller: Puller, target: PullTarget, dir: string, options: Omit<PullOptions, 'artifacts'>): Promise<FoldSet[]> {
+  const manifest = await manifestOf(puller.reader, target, options);
+  const folded = manifest.artifacts.filter((artifact) => artifact.fold !== undefined);
+  if (folded.length === 0) throw new NotFoundError(`${formatRef(manifest)} has no per-fold artifacts.`);
+  const pulled = await pullVersion(puller, manifest, dir, { ...options, artifacts: folded.map((artifact) => artifact.name) });
+  const folds = [...new Set(folded.map((artifact) => artifact.fold!))].sort((a, b) => a - b);
+  return folds.map((fold) => {
+    const artifacts = folded.filter((artifact) => artifact.fold === fold);
+    return { fold, artifacts, files: Object.fromEntries(artifacts.map((artifact) => [artifact.name, pulled.files[artifact.name]!])) };
+  });
+}
+
+/**
+ * Pulls a stacking meta-model and, after it, each source model version it depends on, in the
+ * declared order, into `dir/sources/<store>/<product>/<type>/<version>`.
+ */
+export async function pullStack(puller: Puller, target: PullTarget, dir: string, options: Omit<PullOptions, 'artifacts'>): Promise<StackPull> {
+  const meta = await pullVersion(puller, target, dir, options);
+  const sources: StackPull['sources'] = [];
+  for (const dependency of meta.manifest.dependencies) {
+    const source = parsePinnedRef(dependency.ref);
+    const sourceDir = join(dir, 'sources', encodeId(source.store, 'store'), encodeId(source.product, 'product'), encodeId(source.type, 'type'), String(source.version));
+    sources.push({ role: dependency.role, pulled: await pullVersion(puller, source, sourceDir, options) });
+  }
+  return { meta, sources };
+}
+
+export function findArtifact(manifest: Manifest, artifactName: string): Artifact {
+  const artifact = manifest.artifacts.find((candidate) => candidate.name === artifactName);
+  if (!artifact) {
+    throw new NotFoundError(
+      `${formatRef(manifest)} has no artifact "${artifactName}"; it has: ${manifest.artifacts.map((a) => a.name).join(', ')}.`,
+    );
+  }
+  return artifact;
+}
