@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AbortedError, BackendError, type GetOptions, IntegrityError, InvalidInputError, type Loader, type LoaderOptions, MemoryStore, NotFoundError, type ObjectStore,
-  KeyScheme, type Registry, createLoader, createRegistry, sha256,
+  KeyScheme, type Registry, type RegistryReadApi, createLoader, formatRef, parseRef, createRegistry, sha256,
 } from '../src/index.js';
 import { PinLeases, currentPidNamespace } from '../src/loader/pin-leases.js';
 import { CountingStore } from '../src/testing/helpers.js';
@@ -86,6 +86,25 @@ afterEach(async () => {
 });
 
 describe('loader: miss and hit', () => {
+  it('loads from any object with the registry read API, not only a Registry', async () => {
+    const pushed = await registry.push(LINE, files('a'));
+    const resolved: string[] = [];
+    const readApi: RegistryReadApi = {
+      location: registry.location,
+      resolve: (ref, options) => {
+        resolved.push(formatRef(parseRef(ref)));
+        return registry.resolve(ref, options);
+      },
+      readManifest: (name, version, options) => registry.readManifest(name, version, options),
+      downloadBlob: (blob, label, path, options) => registry.downloadBlob(blob, label, path, options),
+    };
+    const loaded = await loader({ registry: readApi }).load(`${LINE}@latest`);
+    expect(loaded.version).toBe(1);
+    expect(resolved).toEqual([`${LINE}@latest`]);
+    for (const artifact of pushed.manifest.artifacts) expect(sha256(await readFile(loaded.files[artifact.name]!))).toBe(artifact.digest);
+    expect(() => createLoader({ registry: { resolve: () => undefined } as never, cacheDir })).toThrow(/registry: must be a Registry/);
+  });
+
   it('downloads on a miss, then serves hits with no store request, also to a new process', async () => {
     const pushed = await registry.push(LINE, files('a'));
     await registry.promote(`${LINE}@1`);

@@ -206,11 +206,25 @@ describe('push', () => {
     expect(await readdir(join(dir, 'tampered')).catch(() => [])).toEqual([]);
   });
 
+  it('pulls from a manifest already read without reading it again', async () => {
+    const counting = new CountingStore(store);
+    const counted = createRegistry({ backend: counting });
+    const pushed = await counted.push('shop/sales/xgb', one('weights'));
+    const manifest = await counted.manifest(pushed.ref);
+    counting.reset();
+    const pulled = await counted.pull(manifest, join(dir, 'from-manifest'));
+    expect(pulled.ref).toBe(pushed.ref);
+    expect(await readFile(pulled.files['model.bin']!, 'utf8')).toBe('weights');
+    expect(counting.counts).toMatchObject({ get: 1, head: 0, list: 0 }); // the blob only
+  });
+
   it('returns pulled files in manifest order', async () => {
     // The first artifact is the largest, so it finishes last.
     const names = ['z-large', 'a-small', 'm-small'];
     const pushed = await registry.push('shop/sales/xgb', names.map((name, index) => ({ name, body: Buffer.alloc(index === 0 ? 4 * 1024 * 1024 : 1, index) })));
     expect(Object.keys((await registry.pull(pushed.ref, join(dir, 'ordered'))).files)).toEqual(names);
+    const chosen = await registry.pull(pushed.ref, join(dir, 'chosen'), { artifacts: ['m-small', 'z-large', 'm-small'] });
+    expect(Object.keys(chosen.files)).toEqual(['z-large', 'm-small']);
   });
 });
 

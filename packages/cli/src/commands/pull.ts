@@ -17,20 +17,17 @@ export function registerPull(program: Command, io: Io): void {
 
 async function pull(context: Context, ref: string, dir: string, options: { artifact?: string[] }): Promise<void> {
   const registry = await context.registry();
-  // Resolve once so the bar's total and the pull are about the same version even if an alias moves meanwhile.
+  // The manifest read for the progress bar's total is the one pulled, even if an alias moves meanwhile.
   const manifest = await registry.manifest(ref);
-  const pinned = { store: manifest.store, product: manifest.product, type: manifest.type, version: manifest.version };
   const wanted = options.artifact;
   const totalBytes = manifest.artifacts.filter((artifact) => !wanted || wanted.includes(artifact.name)).reduce((sum, artifact) => sum + artifact.size, 0);
   const target = resolve(context.io.cwd, dir);
   const result = await withTransferProgress(context, 'pull', totalBytes, (onProgress) =>
-    registry.pull(pinned, target, { onProgress, ...(wanted ? { artifacts: wanted } : {}) }),
+    registry.pull(manifest, target, { onProgress, ...(wanted ? { artifacts: wanted } : {}) }),
   );
-  // In manifest order: core fills `files` in the order downloads finish.
-  const pulled = manifest.artifacts.filter((artifact) => artifact.name in result.files);
-  const files = Object.fromEntries(pulled.map((artifact) => [artifact.name, result.files[artifact.name]!]));
+  const { files } = result;
   context.print({ ref: result.ref, store: result.store, product: result.product, type: result.type, version: result.version, dir: target, files, manifest }, () => {
-    const rows = pulled.map((artifact) => [artifact.name, formatBytes(artifact.size), files[artifact.name]!]);
+    const rows = manifest.artifacts.filter((artifact) => artifact.name in files).map((artifact) => [artifact.name, formatBytes(artifact.size), files[artifact.name]!]);
     return `${table(['artifact', 'size', 'path'], rows)}\nPulled ${result.ref} into ${target}.`;
   });
 }

@@ -34,7 +34,7 @@ async function manifestOf(reader: VersionReader, target: PullTarget, options: Ca
 export async function pullVersion(puller: Puller, target: PullTarget, dir: string, options: PullOptions): Promise<PullResult> {
   const manifest = await manifestOf(puller.reader, target, options);
   const resolved = resolvedVersion(manifest, manifest.version);
-  const wanted = options.artifacts === undefined ? manifest.artifacts : options.artifacts.map((artifactName) => findArtifact(manifest, artifactName));
+  const wanted = options.artifacts === undefined ? manifest.artifacts : selectArtifacts(manifest, options.artifacts);
   const paths = await mapBounded(wanted, puller.settings.concurrency, options.signal, async (artifact, signal) => {
     const path = join(dir, ...artifact.name.split('/'));
     const { name, size } = artifact;
@@ -81,6 +81,12 @@ export async function pullStack(puller: Puller, target: PullTarget, dir: string,
     sources.push({ role: dependency.role, pulled: await pullVersion(puller, source, sourceDir, options) });
   }
   return { meta, sources };
+}
+
+/** The named artifacts, in manifest order; fails on a name the version does not have. */
+function selectArtifacts(manifest: Manifest, names: readonly string[]): Artifact[] {
+  const selected = new Set(names.map((name) => findArtifact(manifest, name)));
+  return manifest.artifacts.filter((artifact) => selected.has(artifact));
 }
 
 export function findArtifact(manifest: Manifest, artifactName: string): Artifact {

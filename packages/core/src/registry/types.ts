@@ -49,7 +49,7 @@ export interface PushResult extends ResolvedVersion {
 
 export interface PullResult extends ResolvedVersion {
   manifest: Manifest;
-  /** Local path of every pulled artifact, by artifact name. */
+  /** Local path of every pulled artifact, by artifact name, in manifest order. */
   files: Record<string, string>;
 }
 
