@@ -163,15 +163,12 @@ export class BlobStore {
    * parallel ranged GETs, hashed on a worker thread as they land.
    */
   async downloadToNewFile(blob: { digest: Digest; size: number }, label: string, path: string, options: DownloadOptions): Promise<void> {
-    if (blob.size >= options.rangeThresholdBytes) return downloadRanges(this, blob, label, path, options);
+    if (blob.size >= options.rangeThresholdBytes) {
+      return downloadRanges((range, signal) => this.read(blob.digest, label, signal, range), blob, label, path, options);
+    }
     const { signal, onBytes, durable } = options;
     const body = withByteCount(await this.read(blob.digest, label, signal), onBytes);
     await writeNewFile(path, body, { signal, durable, through: [new VerifyingStream(blob, label)] });
-  }
-
-  /** The raw, unverified bytes of one range of a blob: the caller verifies the whole blob once assembled. */
-  async openRange(digest: Digest, label: string, range: ByteRange, { signal }: Signal = {}): Promise<Readable> {
-    return this.read(digest, label, signal, range);
   }
 
   private async read(digest: Digest, label: string, signal: AbortSignal | undefined, range?: ByteRange): Promise<Readable> {

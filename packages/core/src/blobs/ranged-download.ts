@@ -1,7 +1,7 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import type { ByteRange } from '../store/object-store.js';
 import { z } from 'zod';
-import type { BlobStore } from './blob-store.js';
 import { mapBounded } from '../util/concurrency.js';
 import type { Digest } from './digest.js';
 import { IntegrityError } from '../errors.js';
@@ -25,6 +25,9 @@ export const rangedDownloadFields = {
 
 export type RangedDownloadSettings = { [K in keyof typeof rangedDownloadFields]: number };
 
+/** Opens one range of the blob's raw bytes; the download verifies the whole blob once assembled. */
+export type OpenRange = (range: Required<ByteRange>, signal: AbortSignal) => Promise<Readable>;
+
 export interface RangedDownloadOptions extends Pick<RangedDownloadSettings, 'rangeBytes' | 'rangeConcurrency'> {
   durable: boolean;
   signal?: AbortSignal | undefined;
@@ -47,7 +50,7 @@ interface Part {
  * as far as the ranges are complete, so verification overlaps the transfer instead of following
  * it. Rejects with `IntegrityError` on a mismatch; the caller removes the file on any failure.
  */
-export async function downloadRanges(blobs: BlobStore, blob: { digest: Digest; size: number }, label: string, path: string, options: RangedDownloadOptions): Promise<void> {
+export async function downloadRanges(openRange: OpenRange, blob: { digest: Digest; size: number }, label: string, path: string, options: RangedDownloadOptions): Promise<void> {
   const parts: Part[] = [];
   for (let offset = 0; offset < blob.size; offset += options.rangeBytes) parts.push({ offset, length: Math.min(options.rangeBytes, blob.size - offset), written: false });
   const file = await open(path, 'wx', 0o644);
@@ -59,7 +62,7 @@ export async function downloadRanges(blobs: BlobStore, blob: { digest: Digest; s
     let written = 0;
     const onWritten = (bytes: number) => options.onBytes?.((written += bytes));
     await mapBounded(parts, options.rangeConcurrency, options.signal, async (part, signal) => {
-      await writePart(file, await blobs.openRange(blob.digest, label, { offset: part.offset, length: part.length }, { signal }), part, label, onWritten);
+      await writePart(file, await openRange({ offset: part.offset, length: part.length }, signal), part, label, onWritten);
       part.written = true;
       if (parts[complete] !== part) return;
       while (parts[complete]?.written) complete++;

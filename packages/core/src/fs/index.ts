@@ -2,3 +2,4 @@
 export { writeFileAtomic, writeNewFile, tempPathFor, type AtomicWriteOptions } from './atomic-file.js';
 export { DurableFileWriter } from './durable-file.js';
 export { removeStaleEntries } from './dir-entries.js';
+export { withFileLock, type FileLockOptions } from './file-lock.js';
