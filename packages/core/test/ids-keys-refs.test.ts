@@ -112,4 +112,9 @@ describe('references', () => {
       expect(() => parseRef(input)).toThrow(InvalidInputError);
     },
   );
+
+  it('quotes a version beyond 2^53 as typed instead of rounding it', () => {
+    expect(() => parseRef('shop/sales/xgb@9007199254740993')).toThrow('Invalid version "9007199254740993"');
+    expect(() => parseRef({ store: 'shop', product: 'sales', type: 'xgb', version: '9007199254740993' })).toThrow('"9007199254740993"');
+  });
 });

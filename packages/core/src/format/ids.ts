@@ -73,8 +73,23 @@ export function assertVersion(version: number): number {
   return version;
 }
 
+/** The version a key's folder names (`7`), or undefined for any other folder. */
 export function parseVersionSegment(segment: string): number | undefined {
   if (!/^[1-9][0-9]{0,15}$/.test(segment)) return undefined;
   const version = Number(segment);
   return Number.isSafeInteger(version) ? version : undefined;
+}
+
+/**
+ * A version as a user writes it (`7` or `v7`); undefined when the text is not a number at all (it
+ * may be an alias). Numeric text that is no valid version fails, quoting the text as typed.
+ */
+export function parseVersionText(text: string): number | undefined {
+  const digits = text.replace(/^v/, '');
+  if (!/^[0-9]+$/.test(digits)) return undefined;
+  const version = parseVersionSegment(digits);
+  if (version === undefined) {
+    throw new InvalidInputError(`Invalid version ${JSON.stringify(text)}: versions are whole numbers from 1 to ${Number.MAX_SAFE_INTEGER}.`);
+  }
+  return version;
 }

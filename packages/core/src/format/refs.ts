@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors.js';
-import { assertVersion, encodeAlias, encodeId, parseVersionSegment } from './ids.js';
+import { assertVersion, encodeAlias, encodeId, parseVersionText } from './ids.js';
 import { type ModelName, formatName } from './keys.js';
 
 /** Which version of a model line a reference means. */
@@ -24,9 +24,8 @@ const REF_FORMAT = 'expected "store/product/type", optionally followed by "@late
 export function parseSelector(selector: string | number | undefined): VersionSelector {
   if (selector === undefined || selector === 'latest') return { kind: 'latest' };
   if (typeof selector === 'number') return { kind: 'version', version: assertVersion(selector) };
-  const numeric = parseVersionSegment(selector.replace(/^v/, ''));
+  const numeric = parseVersionText(selector);
   if (numeric !== undefined) return { kind: 'version', version: numeric };
-  if (/^v?[0-9]+$/.test(selector)) assertVersion(Number(selector.replace(/^v/, '')));
   encodeAlias(selector);
   return { kind: 'alias', alias: selector };
 }

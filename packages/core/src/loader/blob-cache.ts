@@ -2,7 +2,7 @@ import { chmod, link, mkdir, rename, rm, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { tempPathFor } from '../fs/atomic-file.js';
 import type { RegistryReadApi } from '../registry/types.js';
-import type { Digest } from '../blobs/digest.js';
+import { type Digest, digestHex } from '../blobs/digest.js';
 import type { CacheLayout } from './cache-layout.js';
 import type { FileVerifier } from './file-verifier.js';
 import { DownloadClaims } from './download-claims.js';
@@ -46,7 +46,7 @@ export class BlobCache {
     if ((await this.verifier.check(path, blob, label, signal)) === 'ok') return { path, downloadedBytes: 0 };
     // A miss: download under a claim, so a process that missed it at the same moment waits for this download instead of repeating it.
     return this.claims.withClaim(
-      blob.digest.slice('sha256:'.length),
+      digestHex(blob.digest),
       async () => {
         const state = await this.verifier.check(path, blob, label, signal); // published meanwhile by the claim's previous holder?
         if (state === 'ok') return { path, downloadedBytes: 0 };

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Digest, sha256 } from '../blobs/digest.js';
+import { type Digest, digestHex, sha256 } from '../blobs/digest.js';
 import { KeyScheme, type ModelName } from '../format/keys.js';
 import type { VersionSelector } from '../format/refs.js';
 
@@ -32,7 +32,7 @@ export class CacheLayout {
     readonly root: string,
     registryIdentity: string,
   ) {
-    const namespace = sha256(registryIdentity).slice('sha256:'.length, 'sha256:'.length + 16);
+    const namespace = digestHex(sha256(registryIdentity)).slice(0, 16);
     this.modelKeys = new KeyScheme(`registries/${namespace}`);
     this.tmp = join(root, 'tmp');
     this.pins = join(root, 'pins');
