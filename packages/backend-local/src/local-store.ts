@@ -9,7 +9,7 @@ import {
   type GetOptions, type GetResult, type ListEntry, type ListOptions, type ObjectInfo, type ObjectStore,
   type OperationOptions, type PutBody, type PutOptions, type PutResult, type StagedWrite, type StoreCapabilities,
 } from '@modelreg/core';
-import { describeIssues } from '@modelreg/core/backend';
+import { READ_CHUNK_BYTES, describeIssues } from '@modelreg/core/backend';
 import { DurableFileWriter, removeStaleEntries } from '@modelreg/core/fs';
 import pLimit from 'p-limit';
 import { z } from 'zod';
@@ -23,7 +23,6 @@ const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
 /** Top-level folder of the store's own temp files and locks; never listed, never a valid key. */
 export const INTERNAL_FOLDER = '.modelreg-internal';
 const DELETE_CONCURRENCY = 16;
-const READ_CHUNK_BYTES = 1 << 20;
 
 const localStoreOptionsSchema = z.strictObject({
   /** The folder that holds the objects; created on first write. */

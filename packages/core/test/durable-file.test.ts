@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HashingStream, sha256 } from '../src/blobs/digest.js';
+import { sha256 } from '../src/format/digest.js';
+import { HashingStream } from '../src/blobs/hashing-streams.js';
 import { DurableFileWriter, writeFileAtomic } from '../src/fs/index.js';
 import { pseudoRandomStream } from '../src/testing/helpers.js';
 

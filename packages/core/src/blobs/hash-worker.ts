@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Digest } from './digest.js';
+import type { Digest } from '../format/digest.js';
 import { throwIfAborted } from '../errors.js';
 
 // Plain CommonJS run with `eval`, so it works from the built package and from the TypeScript sources alike.

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { ByteRange } from '../store/object-store.js';
 import { z } from 'zod';
 import { mapBounded } from '../util/concurrency.js';
-import type { Digest } from './digest.js';
+import type { Digest } from '../format/digest.js';
 import { IntegrityError } from '../errors.js';
 import { FileHasher } from './hash-worker.js';
 

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { InvalidInputError } from '../errors.js';
+import { READ_CHUNK_BYTES } from '../util/streams.js';
 
 /** Bytes for one artifact: a file path, bytes in memory, or a stream (spooled to a temp file while hashed). */
 export type ArtifactBody = string | Buffer | Uint8Array | Readable;
@@ -11,8 +12,6 @@ export type ArtifactSource =
   | { kind: 'bytes'; data: Buffer }
   | { kind: 'stream'; stream: Readable };
 
-/** Big reads: fewer syscalls and callbacks than the 64 KiB default, still bounded. */
-export const READ_CHUNK_BYTES = 1 << 20;
 
 /** Checks a body before anything is uploaded: a missing file or a folder fails here, not halfway through a push. */
 export async function prepareSource(body: ArtifactBody, artifact: string): Promise<ArtifactSource> {

@@ -1,4 +1,4 @@
-import { type Digest, assertDigest, digestHex } from '../blobs/digest.js';
+import { type Digest, assertDigest, digestHex } from './digest.js';
 import { InvalidInputError } from '../errors.js';
 import { assertVersion, decodeId, encodeAlias, encodeId, parseVersionSegment } from './ids.js';
 
@@ -8,6 +8,9 @@ export interface ModelName {
   product: string;
   type: string;
 }
+
+/** Which model lines: the parts given must match, the others are free. */
+export type LineFilter = Partial<ModelName>;
 
 export type ParsedKey =
   | { kind: 'manifest'; name: ModelName; version: number }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isDigest, type Digest } from '../blobs/digest.js';
+import { isDigest, type Digest } from './digest.js';
 import { InvalidManifestError } from '../errors.js';
 import { type ModelName, formatName } from './keys.js';
 import { formatRef } from './refs.js';

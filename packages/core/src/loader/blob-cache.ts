@@ -2,7 +2,7 @@ import { chmod, link, mkdir, rename, rm, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { tempPathFor } from '../fs/atomic-file.js';
 import type { RegistryReadApi } from '../registry/types.js';
-import { type Digest, digestHex } from '../blobs/digest.js';
+import { type Digest, digestHex } from '../format/digest.js';
 import type { CacheLayout } from './cache-layout.js';
 import type { FileVerifier } from './file-verifier.js';
 import { DownloadClaims } from './download-claims.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Digest, digestHex, sha256 } from '../blobs/digest.js';
+import { type Digest, digestHex, sha256 } from '../format/digest.js';
 import { KeyScheme, type ModelName } from '../format/keys.js';
 import type { VersionSelector } from '../format/refs.js';
 

@@ -1,6 +1,6 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Digest } from '../blobs/digest.js';
+import type { Digest } from '../format/digest.js';
 import { dirEntries, removeStaleEntries } from '../fs/dir-entries.js';
 import type { CacheLayout } from './cache-layout.js';
 import { removeDir } from './materializer.js';

@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Digest, VerifyingStream } from '../blobs/digest.js';
+import type { Digest } from '../format/digest.js';
+import { VerifyingStream } from '../blobs/hashing-streams.js';
 import { IntegrityError } from '../errors.js';
 import type { VerifyPolicy } from './options.js';
 

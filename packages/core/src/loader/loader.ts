@@ -2,7 +2,7 @@ import { readFile, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { mapBounded } from '../util/concurrency.js';
-import type { Digest } from '../blobs/digest.js';
+import type { Digest } from '../format/digest.js';
 import { BackendError } from '../errors.js';
 import { type Manifest, decodeManifest } from '../format/manifest.js';
 import { type ModelRef, type RefInput, formatRef, parseRef } from '../format/refs.js';

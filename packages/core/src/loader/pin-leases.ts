@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { writeFileAtomic } from '../fs/atomic-file.js';
-import type { Digest } from '../blobs/digest.js';
+import type { Digest } from '../format/digest.js';
 import { dirEntries } from '../fs/dir-entries.js';
 
 /** How often a loader holding pins refreshes its lease file's mtime. */

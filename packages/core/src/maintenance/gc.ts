@@ -1,5 +1,5 @@
 import { mapBounded } from '../util/concurrency.js';
-import type { Digest } from '../blobs/digest.js';
+import type { Digest } from '../format/digest.js';
 import { ConflictError } from '../errors.js';
 import { type ManifestScan, scanManifests } from './manifest-scan.js';
 

@@ -1,9 +1,6 @@
 import { InvalidInputError } from '../errors.js';
-import type { ModelName } from '../format/keys.js';
+import type { LineFilter, ModelName } from '../format/keys.js';
 import { formatRef } from '../format/refs.js';
-import type { AliasBook } from '../registry/alias-book.js';
-import type { LineFilter } from '../registry/types.js';
-import type { VersionReader } from '../registry/version-reader.js';
 import { type ManifestScan, scanManifests } from './manifest-scan.js';
 
 export interface RetainOptions extends LineFilter {
@@ -23,8 +20,11 @@ export interface RetainReport {
 }
 
 export interface RetentionSource extends ManifestScan {
-  reader: Pick<VersionReader, 'lines' | 'versions'>;
-  aliases: Pick<AliasBook, 'list'>;
+  reader: {
+    lines(filter: LineFilter, options: { signal?: AbortSignal | undefined }): Promise<ModelName[]>;
+    versions(name: ModelName, options: { signal?: AbortSignal | undefined }): Promise<number[]>;
+  };
+  aliases: { list(line: ModelName, signal: AbortSignal | undefined): Promise<Array<{ version: number }>> };
   /** The registry's `retention.keep`, used when the call names no number. */
   defaultKeep: number | undefined;
 }

@@ -1,7 +1,7 @@
 import { mapBounded } from '../util/concurrency.js';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from '../blobs/blob-store.js';
-import type { Digest } from '../blobs/digest.js';
+import type { Digest } from '../format/digest.js';
 import { IntegrityError, NotFoundError } from '../errors.js';
 import { formatRef } from '../format/refs.js';
 import type { Manifest } from '../format/manifest.js';

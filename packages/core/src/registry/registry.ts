@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { BlobStore } from '../blobs/blob-store.js';
-import type { Digest } from '../blobs/digest.js';
+import type { Digest } from '../format/digest.js';
 import type { DownloadOptions } from '../blobs/blob-store.js';
-import { KeyScheme, type ModelName } from '../format/keys.js';
+import { KeyScheme, type LineFilter, type ModelName } from '../format/keys.js';
 import type { Manifest } from '../format/manifest.js';
 import { type RefInput, parseName } from '../format/refs.js';
 import { type GcOptions, type GcReport, collectGarbage } from '../maintenance/gc.js';
@@ -20,7 +20,7 @@ import { type Publisher, publishVersion } from './publish.js';
 import { type PullTarget, type Puller, openArtifact, pullFolds, pullStack, pullVersion } from './pull.js';
 import type { ArtifactInput, PushMeta } from './push-input.js';
 import type {
-  AliasInfo, CallOptions, Comparison, FoldSet, LineFilter, ListFilter, PullOptions, PullResult, PushResult, ResolvedVersion, StackPull,
+  AliasInfo, CallOptions, Comparison, FoldSet, ListFilter, PullOptions, PullResult, PushResult, ResolvedVersion, StackPull,
   TransferOptions, VersionInfo,
 } from './types.js';
 import { VersionReader } from './version-reader.js';

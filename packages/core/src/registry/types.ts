@@ -1,7 +1,7 @@
 import type { DownloadOptions } from '../blobs/blob-store.js';
-import type { Digest } from '../blobs/digest.js';
+import type { Digest } from '../format/digest.js';
 import type { AliasDocument } from '../format/alias-document.js';
-import type { ModelName } from '../format/keys.js';
+import type { LineFilter, ModelName } from '../format/keys.js';
 import type { Artifact, Manifest } from '../format/manifest.js';
 import type { RefInput } from '../format/refs.js';
 import type { ManifestComparison } from './compare.js';
@@ -75,10 +75,7 @@ export interface MetricRange {
   lte?: number;
 }
 
-export interface ListFilter {
-  store?: string;
-  product?: string;
-  type?: string;
+export interface ListFilter extends LineFilter {
   /** Every tag given must be present with this value. */
   tags?: Record<string, string>;
   /** Every metric given must be present and within its range. */
@@ -86,8 +83,6 @@ export interface ListFilter {
   /** Only the newest version of each model line. @default false */
   latestOnly?: boolean;
 }
-
-export type LineFilter = Pick<ListFilter, 'store' | 'product' | 'type'>;
 
 export interface Comparison extends ManifestComparison {
   a: ResolvedVersion;

@@ -1,13 +1,13 @@
 import { NotFoundError } from '../errors.js';
 import { type IdKind, decodeId, parseVersionSegment } from '../format/ids.js';
-import { type KeyScheme, type ModelName, formatName } from '../format/keys.js';
+import { type KeyScheme, type LineFilter, type ModelName, formatName } from '../format/keys.js';
 import { type Manifest, decodeManifest } from '../format/manifest.js';
 import { type RefInput, formatRef, parseName, parseRef } from '../format/refs.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { mapBounded } from '../util/concurrency.js';
 import type { AliasBook } from './alias-book.js';
 import { readDocument } from './documents.js';
-import type { CallOptions, LineFilter, ListFilter, ResolvedVersion } from './types.js';
+import type { CallOptions, ListFilter, ResolvedVersion } from './types.js';
 
 export function resolvedVersion(name: ModelName, version: number): ResolvedVersion {
   return { store: name.store, product: name.product, type: name.type, version, ref: formatRef({ ...name, version }) };

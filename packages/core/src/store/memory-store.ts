@@ -5,7 +5,7 @@ import type {
   GetOptions, GetResult, ListEntry, ListOptions, ObjectInfo, ObjectStore, OperationOptions, PutBody, PutOptions, PutResult, StoreCapabilities,
 } from './object-store.js';
 import { readAll } from '../util/streams.js';
-import { READ_CHUNK_BYTES } from '../blobs/sources.js';
+import { READ_CHUNK_BYTES } from '../util/streams.js';
 
 interface StoredObject {
   data: Buffer;

@@ -5,6 +5,9 @@ import { InvalidInputError, throwIfAborted } from '../errors.js';
  * Reads a whole stream into memory. Only for small objects (manifests, aliases) and the in-memory
  * store: model files are always streamed.
  */
+/** Big reads: fewer syscalls and callbacks than the 64 KiB default, still bounded. */
+export const READ_CHUNK_BYTES = 1 << 20;
+
 export async function readAll(stream: Readable, signal?: AbortSignal, maxBytes = Number.POSITIVE_INFINITY): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;

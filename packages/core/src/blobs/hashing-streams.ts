@@ -1,29 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { IntegrityError, InvalidInputError } from '../errors.js';
-
-/** A content digest as written in manifests: `sha256:<64 lowercase hex>`. */
-export type Digest = `sha256:${string}`;
-
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-
-export function isDigest(value: unknown): value is Digest {
-  return typeof value === 'string' && DIGEST.test(value);
-}
-
-export function assertDigest(value: string): Digest {
-  if (!isDigest(value)) throw new InvalidInputError(`Invalid digest ${JSON.stringify(value)}: expected "sha256:" and 64 lowercase hex characters.`);
-  return value;
-}
-
-/** The 64 hex characters of a digest. */
-export function digestHex(digest: Digest): string {
-  return digest.slice('sha256:'.length);
-}
-
-export function sha256(bytes: Uint8Array | string): Digest {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
+import { IntegrityError } from '../errors.js';
+import { type Digest, digestFromHex } from '../format/digest.js';
 
 /** A pass-through stream that hashes and counts what flows through it. */
 export class HashingStream extends Transform {
@@ -38,7 +16,7 @@ export class HashingStream extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
-    this.result = `sha256:${this.hash.digest('hex')}`;
+    this.result = digestFromHex(this.hash.digest('hex'));
     callback();
   }
 
@@ -83,7 +61,7 @@ export class VerifyingStream extends Transform {
       callback(this.mismatch(`${this.bytes} bytes instead of the ${this.expected.size} recorded`));
       return;
     }
-    const actual = `sha256:${this.hash.digest('hex')}`;
+    const actual = digestFromHex(this.hash.digest('hex'));
     callback(actual === this.expected.digest ? null : this.mismatch(`content hashes to ${actual}`));
   }
 
