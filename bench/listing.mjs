@@ -1,18 +1,25 @@
 // Listing at scale: creates SKUs x versions on the in-memory store and on the local backend, then
 // prints how long `list`, `versions`, `resolve @latest` and `stats` take and how many store
 // requests each makes. Requests for one SKU must not grow with the number of other SKUs.
-// Usage: pnpm bench:listing [-- --skus 1000 --versions 10]
+// Usage: pnpm bench:listing [-- --skus 1000 --versions 10] (--help lists the settings)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { MemoryStore, createRegistry } from '@modelreg/core';
 import { CountingStore } from '@modelreg/core/testing/helpers'; // usable outside jest
 import { LocalStore } from '@modelreg/backend-local';
+import { benchSettings } from './support/args.mjs';
 
-const { values } = parseArgs({ options: { skus: { type: 'string', default: '1000' }, versions: { type: 'string', default: '10' } } });
-const skus = Number(values.skus);
-const versionsPerSku = Number(values.versions);
+const settings = benchSettings({
+  usage: 'pnpm bench:listing [-- options]   (or: node bench/listing.mjs [options], after pnpm build)',
+  about: 'Listing at scale on the in-memory store and the local backend: time and store requests per call.',
+  options: {
+    skus: { kind: 'integer', default: 1000, help: 'model lines (SKUs) to create' },
+    versions: { kind: 'integer', default: 10, help: 'versions per model line' },
+  },
+});
+const skus = settings.skus;
+const versionsPerSku = settings.versions;
 const lineOf = (i) => ({ store: `store-${i % 10}`, product: `product-${Math.floor(i / 10) % 10}`, type: `type-${Math.floor(i / 100)}` });
 
 async function populate(registry) {

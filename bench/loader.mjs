@@ -1,13 +1,10 @@
 // Cold and warm loads of the inference loader on S3, against the raw SDK, on one server in one run.
 //
-//   pnpm bench:loader
+//   pnpm bench:loader [-- --size-mib 512 --small-mib 2 --rounds 3 --range-mib N --range-concurrency N]
 //
 // Uses the same server as the S3 tests (MODELREG_TEST_S3_* variables, else MinIO when a Docker
-// daemon answers, else a native Ceph RADOS Gateway) and stops it afterwards. Settings (environment):
-//   BENCH_MODEL_MIB (default 512)      size of the large artifact
-//   BENCH_SMALL_MIB (default 2)        size of each of the five small artifacts
-//   BENCH_ROUNDS (default 3)           alternating rounds; the median of each side is reported
-//   BENCH_RANGE_MIB (default: the loader's), BENCH_RANGE_CONCURRENCY (default: the loader's)
+// daemon answers, else a native Ceph RADOS Gateway) and stops it afterwards. Settings: flags, or
+// MODELREG_BENCH_<FLAG> variables (MODELREG_BENCH_SIZE_MIB, ...); --help lists them.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,19 +16,31 @@ import { createLoader, createRegistry } from '@modelreg/core';
 import { PrefixedStore, pseudoRandomStream } from '@modelreg/core/testing/helpers';
 import { S3Store } from '@modelreg/backend-s3';
 import { startS3TestServer } from '../packages/backend-s3/test/server/s3-test-server.mjs';
+import { benchSettings } from './support/args.mjs';
 
 // The SDK is a dependency of the S3 backend, not of the workspace root.
 const { CreateBucketCommand, GetObjectCommand } = createRequire(
   new URL('../packages/backend-s3/package.json', import.meta.url),
 )('@aws-sdk/client-s3');
 
+const settings = benchSettings({
+  usage: 'pnpm bench:loader [-- options]   (or: node bench/loader.mjs [options], after pnpm build)',
+  about: 'Cold and warm loads of the inference loader on S3, against sequential GetObject with the raw SDK.',
+  options: {
+    'size-mib': { kind: 'integer', default: 512, help: 'size of the large artifact in MiB' },
+    'small-mib': { kind: 'integer', default: 2, help: 'size of each of the five small artifacts in MiB' },
+    rounds: { kind: 'integer', default: 3, help: 'alternating rounds; the median of each side is reported' },
+    'range-mib': { kind: 'integer', defaultText: "the loader's", help: "size of the loader's ranged GETs in MiB" },
+    'range-concurrency': { kind: 'integer', defaultText: "the loader's", help: 'ranged GETs in flight per blob' },
+  },
+});
 const MIB = 1024 * 1024;
-const MODEL_BYTES = Number(process.env.BENCH_MODEL_MIB ?? 512) * MIB;
-const SMALL_BYTES = Number(process.env.BENCH_SMALL_MIB ?? 2) * MIB;
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const MODEL_BYTES = settings.sizeMib * MIB;
+const SMALL_BYTES = settings.smallMib * MIB;
+const ROUNDS = settings.rounds;
 const RANGE_OPTIONS = {
-  ...(process.env.BENCH_RANGE_MIB ? { rangeBytes: Number(process.env.BENCH_RANGE_MIB) * MIB } : {}),
-  ...(process.env.BENCH_RANGE_CONCURRENCY ? { rangeConcurrency: Number(process.env.BENCH_RANGE_CONCURRENCY) } : {}),
+  ...(settings.rangeMib !== undefined ? { rangeBytes: settings.rangeMib * MIB } : {}),
+  ...(settings.rangeConcurrency !== undefined ? { rangeConcurrency: settings.rangeConcurrency } : {}),
 };
 const BUCKET = 'modelreg-bench';
 const PREFIX = `bench-loader-${Date.now().toString(36)}`;

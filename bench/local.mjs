@@ -1,25 +1,27 @@
 // Push and pull of a large random file through modelreg on the local backend, next to `cp` + `sync`
 // of the same file, in alternating rounds; prints MB/s of each and the ratio (median of the rounds).
-// Usage: pnpm bench:local [-- --size-mib 1024 --rounds 3 --dir /path/on/the/disk/to/test]
+// Usage: pnpm bench:local [-- --size-mib 1024 --rounds 3 --dir /path/on/the/disk/to/test] (--help lists the settings)
 import { execFileSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createRegistry } from '@modelreg/core';
 import { LocalStore } from '@modelreg/backend-local';
+import { benchSettings } from './support/args.mjs';
 
-const { values } = parseArgs({
+const settings = benchSettings({
+  usage: 'pnpm bench:local [-- options]   (or: node bench/local.mjs [options], after pnpm build)',
+  about: 'Push and pull of a large random file through modelreg on the local backend, next to cp + sync.',
   options: {
-    'size-mib': { type: 'string', default: '1024' },
-    rounds: { type: 'string', default: '3' },
-    dir: { type: 'string', default: tmpdir() },
+    'size-mib': { kind: 'integer', default: 1024, help: 'size of the random file in MiB' },
+    rounds: { kind: 'integer', default: 3, help: 'rounds counted (after one warm-up round); the median is reported' },
+    dir: { kind: 'string', default: tmpdir(), defaultText: `the temporary folder, ${tmpdir()}`, help: 'folder on the disk to test' },
   },
 });
-const sizeBytes = Number(values['size-mib']) * 1024 * 1024;
-const rounds = Number(values.rounds);
-const work = mkdtempSync(join(values.dir, 'modelreg-bench-local-'));
+const sizeBytes = settings.sizeMib * 1024 * 1024;
+const rounds = settings.rounds;
+const work = mkdtempSync(join(settings.dir, 'modelreg-bench-local-'));
 
 function makeRandomFile(path, bytes) {
   const fd = openSync(path, 'w');

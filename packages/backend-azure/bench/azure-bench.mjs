@@ -2,8 +2,9 @@
 // the raw SDK (uploadFile / downloadToFile), against the same Azure Blob server in one run.
 // Rounds alternate which side goes first; medians are compared. Run `pnpm build` first.
 //
-//   node packages/backend-azure/bench/azure-bench.mjs
-//   MODELREG_BENCH_MIB=1024 MODELREG_BENCH_ROUNDS=4 (defaults; an even count balances the order), MODELREG_TEST_AZURE_CONNECTION_STRING to use your own server
+//   pnpm bench:azure [-- --size-mib 1024 --rounds 4]   (or: node packages/backend-azure/bench/azure-bench.mjs [options])
+//   Settings: flags, or MODELREG_BENCH_<FLAG> variables (MODELREG_BENCH_SIZE_MIB, ...); --help lists them.
+//   MODELREG_TEST_AZURE_CONNECTION_STRING to use your own server.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -15,10 +16,19 @@ import { ContainerClient } from '@azure/storage-blob';
 import { createRegistry } from '@modelreg/core';
 import { AzureBlobStore } from '../dist/index.js';
 import { startAzureTestServer } from '../test/server/azure-test-server.mjs';
+import { benchSettings } from '../../../bench/support/args.mjs';
 
+const settings = benchSettings({
+  usage: 'pnpm bench:azure [-- options]   (or: node packages/backend-azure/bench/azure-bench.mjs [options], after pnpm build)',
+  about: 'Push and pull of one large random model through modelreg versus the raw SDK, on one Azure Blob server in one run.',
+  options: {
+    'size-mib': { kind: 'integer', default: 1024, help: 'size of the model in MiB' },
+    rounds: { kind: 'integer', default: 4, min: 3, help: 'rounds alternating which side goes first (an even count balances the order); medians are compared' },
+  },
+});
 const MiB = 1024 * 1024;
-const bytes = Number(process.env.MODELREG_BENCH_MIB ?? 1024) * MiB;
-const rounds = Math.max(3, Number(process.env.MODELREG_BENCH_ROUNDS ?? 4));
+const bytes = settings.sizeMib * MiB;
+const rounds = settings.rounds;
 // Both sides move blocks of the same size with the same parallelism, so the ratio measures modelreg itself.
 const tuning = { blockSize: 8 * MiB, concurrency: 4 };
 const MODEL = 'bench/azure/random';

@@ -1,13 +1,10 @@
 // Push and pull throughput of modelreg on S3 against the raw SDK, on one server in one run.
 //
-//   pnpm build && node packages/backend-s3/bench/s3-bench.mjs
+//   pnpm bench:s3 [-- --size-mib 1024 --rounds 4 --artifact-mib 64]
 //
 // Uses the same server as the tests (MODELREG_TEST_S3_* variables, else MinIO when a Docker daemon
-// answers, else a native Ceph RADOS Gateway) and stops it afterwards. Settings (environment):
-//   BENCH_MODEL_MIB (default 1024)  size of the model file
-//   BENCH_ROUNDS (default 4)        rounds alternating which side goes first (an even count balances
-//                                   the order); the median of each side is reported
-//   BENCH_ARTIFACT_MIB (default 64) size of each of the five artifacts in the dedup part
+// answers, else a native Ceph RADOS Gateway) and stops it afterwards. Settings: flags, or
+// MODELREG_BENCH_<FLAG> variables (MODELREG_BENCH_SIZE_MIB, ...); --help lists them.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -20,11 +17,21 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { createRegistry } from '@modelreg/core';
 import { S3Store } from '@modelreg/backend-s3';
 import { startS3TestServer } from '../test/server/s3-test-server.mjs';
+import { benchSettings } from '../../../bench/support/args.mjs';
 
+const settings = benchSettings({
+  usage: 'pnpm bench:s3 [-- options]   (or: node packages/backend-s3/bench/s3-bench.mjs [options], after pnpm build)',
+  about: 'Push and pull throughput of modelreg on S3 against the raw SDK, on one server in one run.',
+  options: {
+    'size-mib': { kind: 'integer', default: 1024, help: 'size of the model file in MiB' },
+    rounds: { kind: 'integer', default: 4, min: 3, help: 'rounds alternating which side goes first (an even count balances the order); the median of each side is reported' },
+    'artifact-mib': { kind: 'integer', default: 64, help: 'size of each of the five artifacts in the dedup part, in MiB' },
+  },
+});
 const MIB = 1024 * 1024;
-const MODEL_BYTES = Number(process.env.BENCH_MODEL_MIB ?? 1024) * MIB;
-const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 4));
-const ARTIFACT_BYTES = Number(process.env.BENCH_ARTIFACT_MIB ?? 64) * MIB;
+const MODEL_BYTES = settings.sizeMib * MIB;
+const ROUNDS = settings.rounds;
+const ARTIFACT_BYTES = settings.artifactMib * MIB;
 const BUCKET = 'modelreg-bench';
 const PART_SIZE = 8 * MIB;
 const QUEUE_SIZE = 4;
