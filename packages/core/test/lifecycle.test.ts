@@ -157,12 +157,13 @@ describe('garbage collection', () => {
     racing.onMark = async () => {
       let reused!: () => void;
       const reusedBlob = new Promise<void>((resolve) => (reused = resolve));
-      const touch = racing.touch.bind(racing);
-      racing.touch = async (key, options) => {
-        await touch(key, options);
-        reused();
+      const head = racing.head.bind(racing);
+      racing.head = async (key, options) => {
+        const info = await head(key, options);
+        if (key === keys.blobKey(sha256(shared))) reused();
+        return info;
       };
-      // The push runs on, concurrently: its dedup (and touch) happens now, its manifest after gc's mark.
+      // The push runs on, concurrently: its dedup happens now, its manifest after gc's mark.
       pushDone = racingRegistry.push('s/p/t', [{ name: 'm', body: shared }]);
       await reusedBlob;
     };
@@ -183,7 +184,7 @@ describe('stats', () => {
     await registry.promote('a/p/t@1');
     expect(await registry.stats()).toEqual({
       stores: 2, products: 3, types: 3, versions: 4, aliases: 1, blobs: 3,
-      logicalBytes: 12 + 12 + 8 + 4, storedBytes: 8 + 4 + 4, dedupRatio: 36 / 16,
+      logicalBytes: 12 + 12 + 8 + 4, storedBytes: 8 + 4 + 4, dedupRatio: 36 / 16, unreadable: [],
     });
   });
 });
@@ -196,7 +197,7 @@ describe('verify', () => {
     store.corrupt(keys.blobKey(weights!.digest), Buffer.from('will be corruptED'));
     await store.delete([keys.blobKey(scaler!.digest)]);
 
-    expect(await registry.verify(good.ref)).toEqual({ checkedBlobs: 1, missing: [], corrupt: [], ok: true });
+    expect(await registry.verify(good.ref)).toEqual({ checkedBlobs: 1, missing: [], corrupt: [], unreadable: [], ok: true });
     const report = await registry.verify();
     expect(report.ok).toBe(false);
     expect(report.checkedBlobs).toBe(3);

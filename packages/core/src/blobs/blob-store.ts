@@ -24,9 +24,18 @@ export interface StoredBlob {
 }
 
 export interface BlobStoreOptions {
-  /** Existing blobs older than this are touched on reuse so a concurrent gc cannot sweep them. */
-  touchAfterMs: number;
+  /** Where streams of unknown length are spooled while hashed. @default os.tmpdir() */
   tempDir?: string | undefined;
+}
+
+/** A source whose digest is known and whose bytes are ready to store (see `BlobStore.prepare`). */
+export interface PreparedBlob {
+  readonly digest: Digest;
+  readonly size: number;
+  /** Stores the bytes unless a blob with them exists; called again, it replaces a blob lost meanwhile. */
+  store(transfer?: Transfer): Promise<StoredBlob>;
+  /** Drops temp files or staged bytes; safe after `store`. */
+  release(): Promise<void>;
 }
 
 /** Files at least this big are hashed on a worker thread. */
@@ -36,7 +45,7 @@ interface Signal {
   signal?: AbortSignal | undefined;
 }
 
-interface Transfer extends Signal {
+export interface Transfer extends Signal {
   /** Called with the running total of bytes sent or received. */
   onBytes?: ((total: number) => void) | undefined;
 }
@@ -62,63 +71,83 @@ export class BlobStore {
     return this.keys.blobKey(digest);
   }
 
-  /** Stores a source unless a blob with the same bytes exists; reads the source as few times as the backend allows. */
-  async put(source: ArtifactSource, transfer: Transfer = {}): Promise<StoredBlob> {
-    if (source.kind === 'bytes') return this.putHashed(sha256(source.data), source.data.length, source, transfer);
-    if (this.backend.capabilities.staging && this.backend.stage) return this.putStaged(source, transfer);
+  /**
+   * Makes a source ready to store: its digest known, its bytes hashed in place (a file or bytes),
+   * spooled to a temp file (a stream) or staged in the store (a backend that stages), reading the
+   * source once wherever the backend allows. Nothing is published under a blob key yet.
+   */
+  async prepare(source: ArtifactSource, transfer: Transfer = {}): Promise<PreparedBlob> {
+    if (source.kind === 'bytes') return this.prepared(sha256(source.data), source.data.length, source);
+    if (this.backend.capabilities.staging && this.backend.stage) return this.prepareStaged(source, transfer);
     if (source.kind === 'file') {
       // A worker thread leaves the event loop to the uploads in flight, but costs a thread start-up.
       const digest =
         source.size >= WORKER_HASH_MIN_BYTES ? await hashFile(source.path, source.size, transfer.signal) : await hashStream(openSource(source), transfer.signal);
-      return this.putHashed(digest, source.size, source, transfer);
+      return this.prepared(digest, source.size, source);
     }
-    return this.putSpooled(source.stream, transfer);
+    return this.prepareSpooled(source.stream, transfer.signal);
   }
 
-  /** One read: hash while the backend stages the bytes, then publish them under their digest or drop them. */
-  private async putStaged(source: ArtifactSource, { signal, onBytes }: Transfer): Promise<StoredBlob> {
+  private prepared(digest: Digest, size: number, source: ArtifactSource, release = async () => {}): PreparedBlob {
+    return { digest, size, store: (transfer = {}) => this.putHashed(digest, size, source, transfer), release };
+  }
+
+  /** One read: hash while the backend stages the bytes; storing publishes them under their digest, or drops them when the blob exists. */
+  private async prepareStaged(source: ArtifactSource, { signal, onBytes }: Transfer): Promise<PreparedBlob> {
     const staged = await this.backend.stage!({ signal });
+    const hasher = new HashingStream();
     try {
-      const hasher = new HashingStream();
       await pipeline([withByteCount(openSource(source), onBytes), hasher, staged.stream], { signal });
-      const { digest, size } = hasher;
+    } catch (error) {
+      await staged.discard();
+      throw error;
+    }
+    const { digest, size } = hasher;
+    let pending = true;
+    const store = async (transfer: Transfer = {}): Promise<StoredBlob> => {
       const key = this.key(digest);
-      if (await this.reuse(key, size, signal)) {
+      if (!pending) {
+        // The staged bytes are published already: only a source that can be read again can replace a lost blob.
+        if (source.kind !== 'stream') return this.putHashed(digest, size, source, transfer);
+        if (await this.exists(key, size, transfer.signal)) return { digest, size, uploadedBytes: 0, reused: true };
+        throw new NotFoundError(`Blob ${key} is gone and its bytes came from a stream that cannot be read again; push again.`, { key });
+      }
+      pending = false;
+      if (await this.exists(key, size, transfer.signal)) {
         await staged.discard();
         return { digest, size, uploadedBytes: 0, reused: true };
       }
       await staged.commit(key);
       return { digest, size, uploadedBytes: size, reused: false };
-    } catch (error) {
-      await staged.discard();
-      throw error;
-    }
+    };
+    return { digest, size, store, release: () => staged.discard() };
   }
 
-  /** A stream of unknown length is spooled to a temp file while hashed, then uploaded from there. */
-  private async putSpooled(stream: Readable, transfer: Transfer): Promise<StoredBlob> {
-    const { signal } = transfer;
+  /** A stream of unknown length is spooled to a temp file while hashed; storing uploads it from there. */
+  private async prepareSpooled(stream: Readable, signal: AbortSignal | undefined): Promise<PreparedBlob> {
     const folder = await mkdtemp(join(this.options.tempDir ?? tmpdir(), 'modelreg-spool-'));
+    const release = () => rm(folder, { recursive: true, force: true });
     try {
       const path = join(folder, 'body');
       const hasher = new HashingStream();
-      // The spool file is read back once and deleted: durability would only cost time.
+      // The spool file is read back and deleted: durability would only cost time.
       await writeNewFile(path, stream, { signal, through: [hasher], durable: false });
-      return await this.putHashed(hasher.digest, hasher.size, { kind: 'file', path, size: hasher.size }, transfer);
-    } finally {
-      await rm(folder, { recursive: true, force: true });
+      return this.prepared(hasher.digest, hasher.size, { kind: 'file', path, size: hasher.size }, release);
+    } catch (error) {
+      await release();
+      throw error;
     }
   }
 
   private async putHashed(digest: Digest, size: number, source: ArtifactSource, { signal, onBytes }: Transfer): Promise<StoredBlob> {
     const key = this.key(digest);
-    if (await this.reuse(key, size, signal)) return { digest, size, uploadedBytes: 0, reused: true };
+    if (await this.exists(key, size, signal)) return { digest, size, uploadedBytes: 0, reused: true };
     try {
       await this.backend.put(key, withByteCount(openSource(source), onBytes), { size, signal, contentType: 'application/octet-stream' });
     } catch (error) {
       // Another pusher of the same bytes may have won the write (Azure then fails the loser's block
       // list): its blob serves this push as well as ours would.
-      if (signal?.aborted || !(await this.reuse(key, size, signal).catch(() => false))) throw error;
+      if (signal?.aborted || !(await this.exists(key, size, signal).catch(() => false))) throw error;
       return { digest, size, uploadedBytes: 0, reused: true };
     }
     const written = await this.backend.head(key, { signal });
@@ -128,16 +157,9 @@ export class BlobStore {
     return { digest, size, uploadedBytes: size, reused: false };
   }
 
-  /**
-   * True when the blob exists with the right size. An old blob is touched so that a garbage
-   * collection running now keeps it: a push that finishes within half the grace period is safe.
-   */
-  private async reuse(key: string, size: number, signal: AbortSignal | undefined): Promise<boolean> {
-    const info = await this.backend.head(key, { signal });
-    if (!info) return false;
-    if (info.size !== size) return false; // a truncated blob: overwrite it with the right bytes
-    if (Date.now() - info.lastModified.getTime() > this.options.touchAfterMs) await this.backend.touch(key, { signal });
-    return true;
+  /** True when the blob exists with the right size; a truncated one is overwritten with the right bytes. */
+  private async exists(key: string, size: number, signal: AbortSignal | undefined): Promise<boolean> {
+    return (await this.backend.head(key, { signal }))?.size === size;
   }
 
   async head(digest: Digest, { signal }: Signal = {}): Promise<ObjectInfo | undefined> {

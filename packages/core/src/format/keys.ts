@@ -37,7 +37,8 @@ export function normalizePrefix(prefix: string): string {
  * The one key layout every backend shares:
  * `<prefix>/models/<store>/<product>/<type>/<version>/manifest.json`,
  * `<prefix>/models/<store>/<product>/<type>/aliases/<alias>.json`,
- * `<prefix>/blobs/sha256/<first 2 hex>/<64 hex>`.
+ * `<prefix>/blobs/sha256/<first 2 hex>/<64 hex>`, and the gc protocol's
+ * `<prefix>/gc/leases/<id>.json` and `<prefix>/gc/runs/<id>.json`.
  */
 export class KeyScheme {
   private readonly root: string;
@@ -87,6 +88,16 @@ export class KeyScheme {
   blobKey(digest: Digest): string {
     const hex = digestHex(assertDigest(digest));
     return `${this.blobsPrefix()}${hex.slice(0, 2)}/${hex}`;
+  }
+
+  /** Leases of pushes in progress: the digests each will reference (see docs/gc.md). */
+  pushLeasesPrefix(): string {
+    return `${this.root}gc/leases/`;
+  }
+
+  /** Markers of garbage collections deleting now. */
+  gcRunsPrefix(): string {
+    return `${this.root}gc/runs/`;
   }
 
   /** Turns any key of this scheme back into its parts; throws `InvalidInputError` for any other key. */

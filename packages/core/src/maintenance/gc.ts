@@ -1,13 +1,25 @@
-import { mapBounded } from '../util/concurrency.js';
+import { z } from 'zod';
+import { ConflictError, NotFoundError } from '../errors.js';
 import type { Digest } from '../format/digest.js';
-import { ConflictError } from '../errors.js';
+import { digestSchema } from '../format/manifest.js';
+import type { ObjectStore } from '../store/object-store.js';
+import type { KeyScheme } from '../format/keys.js';
+import { parseOptions } from '../util/parse-options.js';
+import { readAll } from '../util/streams.js';
+import { DEFAULT_SWEEP_WINDOW_MS, GcRun, listGcRuns } from './gc-runs.js';
 import { type ManifestScan, scanManifests } from './manifest-scan.js';
+import { PUSH_LEASE_TTL_MS } from './push-lease.js';
 
 export interface GcOptions {
   /** Report what would be deleted without deleting. @default true */
   dryRun?: boolean;
   /** Unreferenced blobs younger than this are kept. @default the registry's gcGracePeriodMs */
   gracePeriodMs?: number;
+  /**
+   * How long the deleting phase may last; pushes that start meanwhile wait for it to end (not for
+   * the whole gc). What is left is deleted by the next run. @default 120_000
+   */
+  sweepWindowMs?: number;
   signal?: AbortSignal;
 }
 
@@ -15,7 +27,7 @@ export interface GcReport {
   dryRun: boolean;
   /** Blobs in the store when the collection started. */
   scannedBlobs: number;
-  /** Distinct digests referenced by some manifest. */
+  /** Distinct digests referenced by some manifest or by a push in progress. */
   referencedBlobs: number;
   /** Unreferenced but younger than the grace period (e.g. a push in progress). */
   keptYoungBlobs: number;
@@ -25,59 +37,103 @@ export interface GcReport {
   deleted: Digest[];
 }
 
+const leaseSchema = z.object({ digests: z.array(digestSchema) });
+const DELETE_BATCH = 1000;
+
 /**
- * Mark and sweep. Blobs are listed first, then every manifest is read (mark); a blob is deleted
- * only if no manifest references it and it is older than the grace period when re-checked just
- * before its deletion. A push touches the old blobs it reuses, and a sweep stops once it has run
- * for a quarter of the grace period, so a push that finishes within a quarter of the grace period
- * cannot lose a blob; the one window left is a push that reuses a blob in the instant between
- * this re-check and the delete (closing it needs conditional deletes, which not every store has).
+ * Mark and sweep, safe beside concurrent pushes whatever their timing (docs/gc.md): blobs and
+ * manifests are listed first; then the gc announces itself, counts the digests of live push leases
+ * as referenced (and removes abandoned leases), reads the manifests committed meanwhile, and deletes
+ * unreferenced blobs older than the grace period until its sweep window closes.
  */
 export async function collectGarbage(source: ManifestScan & { gracePeriodMs: number }, options: GcOptions = {}): Promise<GcReport> {
   const dryRun = options.dryRun ?? true;
   const grace = options.gracePeriodMs ?? source.gracePeriodMs;
+  const { store, keys } = source;
   const { signal } = options;
-  const started = Date.now();
 
-  const blobs = new Map<Digest, { key: string; size: number; lastModified: Date }>();
-  for await (const entry of source.store.list(source.keys.blobsPrefix(), { signal })) {
+  const blobs = new Map<Digest, { key: string; size: number; lastModified: number }>();
+  for await (const entry of store.list(keys.blobsPrefix(), { signal })) {
     if (entry.type !== 'object') continue;
-    const parsed = source.keys.parse(entry.key);
-    if (parsed.kind === 'blob') blobs.set(parsed.digest, { key: entry.key, size: entry.size, lastModified: entry.lastModified });
+    const parsed = keys.parse(entry.key);
+    if (parsed.kind === 'blob') blobs.set(parsed.digest, { key: entry.key, size: entry.size, lastModified: entry.lastModified.getTime() });
   }
-
   const referenced = new Set<Digest>();
-  for await (const manifest of scanManifests(source, { signal })) {
+  const known = new Map<string, string>();
+  for await (const { key, etag, manifest } of scanManifests(source, { signal })) {
+    known.set(key, etag);
     for (const artifact of manifest.artifacts) referenced.add(artifact.digest);
   }
 
-  const isOld = (lastModified: Date) => Date.now() - lastModified.getTime() > grace;
-  const unreferenced = [...blobs].filter(([digest]) => !referenced.has(digest));
-  const candidates = unreferenced.filter(([, blob]) => isOld(blob.lastModified));
-  const report: GcReport = {
-    dryRun,
-    scannedBlobs: blobs.size,
-    referencedBlobs: referenced.size,
-    keptYoungBlobs: unreferenced.length - candidates.length,
-    deletedBlobs: 0,
-    freedBytes: 0,
-    deleted: [],
-  };
-
-  await mapBounded(candidates, source.concurrency, signal, async ([digest, blob], blobSignal) => {
-    if (!dryRun) {
-      if (Date.now() - started > grace / 4) {
-        throw new ConflictError(`Garbage collection ran longer than a quarter of the grace period (${grace} ms); stopped before deleting more. Run it again.`);
-      }
-      // A push may have reused and touched the blob since it was listed: re-check right before deleting.
-      const current = await source.store.head(blob.key, { signal: blobSignal });
-      if (!current || !isOld(current.lastModified)) return;
-      await source.store.delete([blob.key], { signal: blobSignal });
+  const run = dryRun ? undefined : await GcRun.announce(store, keys, options.sweepWindowMs ?? DEFAULT_SWEEP_WINDOW_MS, signal);
+  try {
+    const now = run?.startedAt ?? Date.now();
+    for (const digest of await leasedDigests(store, keys, now - PUSH_LEASE_TTL_MS, dryRun, signal)) referenced.add(digest);
+    // Pushes that committed between the first scan and the announcement: their leases may be gone already.
+    for await (const { manifest } of scanManifests(source, { signal, known })) {
+      for (const artifact of manifest.artifacts) referenced.add(artifact.digest);
     }
-    report.deletedBlobs++;
-    report.freedBytes += blob.size;
-    report.deleted.push(digest);
-  });
-  report.deleted.sort();
-  return report;
+
+    const unreferenced = [...blobs].filter(([digest]) => !referenced.has(digest));
+    const candidates = unreferenced.filter(([, blob]) => blob.lastModified < now - grace);
+    const report: GcReport = {
+      dryRun,
+      scannedBlobs: blobs.size,
+      referencedBlobs: referenced.size,
+      keptYoungBlobs: unreferenced.length - candidates.length,
+      deletedBlobs: 0,
+      freedBytes: 0,
+      deleted: [],
+    };
+    for (let i = 0; i < candidates.length; i += DELETE_BATCH) {
+      const batch = candidates.slice(i, i + DELETE_BATCH);
+      if (run) {
+        if (!run.mayDelete) {
+          throw new ConflictError(
+            `Garbage collection deleted ${report.deletedBlobs} of ${candidates.length} blobs before its sweep window (${run.sweepWindowMs} ms) closed; run it again for the rest.`,
+          );
+        }
+        await store.delete(batch.map(([, blob]) => blob.key), { signal });
+      }
+      for (const [digest, blob] of batch) {
+        report.deletedBlobs++;
+        report.freedBytes += blob.size;
+        report.deleted.push(digest);
+      }
+    }
+    if (run) await removeExpiredRuns(store, keys, now, signal);
+    report.deleted.sort();
+    return report;
+  } finally {
+    await run?.end();
+  }
+}
+
+/** Digests of live push leases; leases not refreshed since `staleBefore` were abandoned and are removed (unless a dry run). */
+async function leasedDigests(store: ObjectStore, keys: KeyScheme, staleBefore: number, dryRun: boolean, signal: AbortSignal | undefined): Promise<Digest[]> {
+  const digests: Digest[] = [];
+  const stale: string[] = [];
+  for await (const entry of store.list(keys.pushLeasesPrefix(), { signal })) {
+    if (entry.type !== 'object') continue;
+    if (entry.lastModified.getTime() < staleBefore) {
+      stale.push(entry.key);
+      continue;
+    }
+    try {
+      const bytes = await readAll((await store.get(entry.key, { signal })).body, signal, 16 * 1024 * 1024);
+      digests.push(...parseOptions(leaseSchema, JSON.parse(bytes.toString('utf8')), `push lease ${entry.key}`).digests);
+    } catch (error) {
+      if (error instanceof NotFoundError) continue; // its push committed and removed it: the second manifest scan sees the version
+      throw error;
+    }
+  }
+  // Removed before anything is swept: a push whose lease this was finds it gone and commits nothing.
+  if (!dryRun && stale.length > 0) await store.delete(stale, { signal });
+  return digests;
+}
+
+/** Markers of gcs that crashed, long past their window. */
+async function removeExpiredRuns(store: ObjectStore, keys: KeyScheme, now: number, signal: AbortSignal | undefined): Promise<void> {
+  const expired = (await listGcRuns(store, keys, signal)).filter((run) => run.expiresAt < now).map((run) => run.key);
+  if (expired.length > 0) await store.delete(expired, { signal });
 }

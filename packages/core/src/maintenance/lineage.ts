@@ -1,4 +1,4 @@
-import { type ManifestScan, scanManifests } from './manifest-scan.js';
+import { type ManifestScan, type UnreadableEntry, scanManifests } from './manifest-scan.js';
 import type { Manifest } from '../format/manifest.js';
 import { formatRef, parsePinnedRef } from '../format/refs.js';
 
@@ -48,9 +48,15 @@ export async function dependenciesOf(source: ManifestScan, manifest: Manifest, m
 }
 
 /** The versions built from `manifest`, transitively: one scan of every manifest in the registry. */
-export async function dependentsOf(source: ManifestScan, manifest: Manifest, maxDepth: number, signal?: AbortSignal): Promise<LineageEntry[]> {
+export async function dependentsOf(
+  source: ManifestScan,
+  manifest: Manifest,
+  maxDepth: number,
+  signal: AbortSignal | undefined,
+  onUnreadable: (entry: UnreadableEntry) => void,
+): Promise<LineageEntry[]> {
   const reverse = new Map<string, Array<{ ref: string; role: string }>>();
-  for await (const candidate of scanManifests(source, { signal })) {
+  for await (const { manifest: candidate } of scanManifests(source, { signal, onUnreadable })) {
     for (const dependency of candidate.dependencies) {
       const edges = reverse.get(dependency.ref) ?? [];
       edges.push({ ref: formatRef(candidate), role: dependency.role });

@@ -54,7 +54,7 @@ export async function retainVersions(source: RetentionSource, options: RetainOpt
 
   // Whatever stays may depend on a candidate; what that rescues may depend on others in turn.
   const dependenciesOf = new Map<string, string[]>();
-  for await (const manifest of scanManifests(source, { signal })) {
+  for await (const { manifest } of scanManifests(source, { signal })) {
     dependenciesOf.set(formatRef(manifest), manifest.dependencies.map((dependency) => dependency.ref));
   }
   const pending = [...dependenciesOf.keys()].filter((ref) => !candidates.has(ref));

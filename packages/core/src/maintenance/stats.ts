@@ -1,4 +1,4 @@
-import { type ManifestScan, scanManifests } from './manifest-scan.js';
+import { type ManifestScan, type UnreadableEntry, scanManifests } from './manifest-scan.js';
 
 export interface RegistryStats {
   stores: number;
@@ -14,6 +14,8 @@ export interface RegistryStats {
   storedBytes: number;
   /** logicalBytes / storedBytes (1 when nothing is stored). */
   dedupRatio: number;
+  /** Entries under models/ that are not valid v2 manifests, left out of the counts. */
+  unreadable: UnreadableEntry[];
 }
 
 /** Counts and sizes of the whole registry: one listing of models and blobs, one read per manifest. */
@@ -24,7 +26,8 @@ export async function registryStats(source: ManifestScan, signal?: AbortSignal):
   let versions = 0;
   let aliases = 0;
   let logicalBytes = 0;
-  for await (const manifest of scanManifests(source, { signal, onAlias: () => aliases++ })) {
+  const unreadable: UnreadableEntry[] = [];
+  for await (const { manifest } of scanManifests(source, { signal, onAlias: () => aliases++, onUnreadable: (entry) => unreadable.push(entry) })) {
     // JSON arrays, not "/"-joined names: ids may contain "/".
     stores.add(manifest.store);
     products.add(JSON.stringify([manifest.store, manifest.product]));
@@ -49,5 +52,6 @@ export async function registryStats(source: ManifestScan, signal?: AbortSignal):
     logicalBytes,
     storedBytes,
     dedupRatio: storedBytes === 0 ? 1 : logicalBytes / storedBytes,
+    unreadable,
   };
 }

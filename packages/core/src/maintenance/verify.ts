@@ -5,7 +5,7 @@ import type { Digest } from '../format/digest.js';
 import { IntegrityError, NotFoundError } from '../errors.js';
 import { formatRef } from '../format/refs.js';
 import type { Manifest } from '../format/manifest.js';
-import { type ManifestScan, scanManifests } from './manifest-scan.js';
+import { type ManifestScan, type UnreadableEntry, scanManifests } from './manifest-scan.js';
 
 export interface VerifyReport {
   checkedBlobs: number;
@@ -13,6 +13,8 @@ export interface VerifyReport {
   missing: Array<{ digest: Digest; referencedBy: string[] }>;
   /** Present, but the bytes do not hash to the digest or have the wrong size. */
   corrupt: Array<{ digest: Digest; problem: string; referencedBy: string[] }>;
+  /** Entries under models/ that are not valid v2 manifests: their blobs could not be checked. */
+  unreadable: UnreadableEntry[];
   ok: boolean;
 }
 
@@ -25,6 +27,7 @@ export async function verifyBlobs(
   manifests: Manifest[] | undefined,
   signal?: AbortSignal,
 ): Promise<VerifyReport> {
+  const report: VerifyReport = { checkedBlobs: 0, missing: [], corrupt: [], unreadable: [], ok: true };
   const expected = new Map<Digest, { size: number | undefined; referencedBy: string[] }>();
   const reference = (manifest: Manifest) => {
     for (const artifact of manifest.artifacts) {
@@ -37,7 +40,7 @@ export async function verifyBlobs(
   if (manifests) {
     manifests.forEach(reference);
   } else {
-    for await (const manifest of scanManifests(source, { signal })) reference(manifest);
+    for await (const { manifest } of scanManifests(source, { signal, onUnreadable: (entry) => report.unreadable.push(entry) })) reference(manifest);
     for await (const entry of source.store.list(source.keys.blobsPrefix(), { signal })) {
       if (entry.type !== 'object') continue;
       const parsed = source.keys.parse(entry.key);
@@ -45,7 +48,6 @@ export async function verifyBlobs(
     }
   }
 
-  const report: VerifyReport = { checkedBlobs: 0, missing: [], corrupt: [], ok: true };
   await mapBounded([...expected], source.concurrency, signal, async ([digest, { size, referencedBy }], blobSignal) => {
     report.checkedBlobs++;
     try {

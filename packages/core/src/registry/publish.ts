@@ -1,8 +1,9 @@
-import type { BlobStore } from '../blobs/blob-store.js';
+import type { BlobStore, PreparedBlob, StoredBlob } from '../blobs/blob-store.js';
 import { prepareSource } from '../blobs/sources.js';
-import { InvalidInputError, NotFoundError } from '../errors.js';
-import { formatName } from '../format/keys.js';
-import type { Artifact, Dependency } from '../format/manifest.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { type ModelName, formatName } from '../format/keys.js';
+import type { Artifact, Dependency, JsonValue, Manifest } from '../format/manifest.js';
+import { PushLease } from '../maintenance/push-lease.js';
 import { type RefInput, formatRef, parseRef } from '../format/refs.js';
 import { mapBounded } from '../util/concurrency.js';
 import type { ResolvedRegistryConfig } from './config.js';
@@ -13,6 +14,8 @@ import { type VersionReader, resolvedVersion } from './version-reader.js';
 import type { PushResult, TransferOptions } from './types.js';
 import type { WriteGuard } from './write-guard.js';
 
+type ValidatedPushInput = ReturnType<typeof validatePushInput>;
+
 export interface Publisher extends VersionAllocation {
   blobs: BlobStore;
   reader: VersionReader;
@@ -21,8 +24,9 @@ export interface Publisher extends VersionAllocation {
 }
 
 /**
- * Publishes a new version: stores every artifact's bytes as content-addressed blobs (reusing
- * those already stored), then commits the manifest that references them.
+ * Publishes a new version: hashes every artifact, takes a lease on their digests (so a concurrent
+ * gc keeps them), stores the bytes as content-addressed blobs (reusing those already stored), then
+ * commits the manifest that references them. See docs/gc.md.
  */
 export async function publishVersion(
   publisher: Publisher,
@@ -43,15 +47,64 @@ export async function publishVersion(
   const dependencies = await pinDependencies(publisher.reader, input.meta.dependencies, options.signal);
   const sources = await Promise.all(input.artifacts.map((artifact) => prepareSource(artifact.body, artifact.name)));
 
-  const stored = await mapBounded(input.artifacts, publisher.settings.concurrency, options.signal, async (artifact, signal, index) => {
-    const source = sources[index]!;
-    const size = source.kind === 'file' ? source.size : source.kind === 'bytes' ? source.data.length : undefined;
-    options.onProgress?.({ type: 'artifact-start', artifact: artifact.name, size });
-    const blob = await publisher.blobs.put(source, { signal, onBytes: reportBytes(options.onProgress, artifact.name, size) });
-    options.onProgress?.({ type: 'artifact-done', artifact: artifact.name, size: blob.size, transferredBytes: blob.uploadedBytes });
-    return blob;
-  });
+  const prepared: PreparedBlob[] = [];
+  try {
+    await mapBounded(input.artifacts, publisher.settings.concurrency, options.signal, async (artifact, signal, index) => {
+      const source = sources[index]!;
+      const size = source.kind === 'file' ? source.size : source.kind === 'bytes' ? source.data.length : undefined;
+      options.onProgress?.({ type: 'artifact-start', artifact: artifact.name, size });
+      prepared[index] = await publisher.blobs.prepare(source, { signal, onBytes: reportBytes(options.onProgress, artifact.name, size) });
+    });
+    const lease = await PushLease.acquire(publisher.store, publisher.keys, prepared.map((blob) => blob.digest), options.signal);
+    try {
+      const stored = await mapBounded(input.artifacts, publisher.settings.concurrency, options.signal, async (artifact, signal, index) => {
+        const blob = await prepared[index]!.store({ signal, onBytes: reportBytes(options.onProgress, artifact.name, prepared[index]!.size) });
+        options.onProgress?.({ type: 'artifact-done', artifact: artifact.name, size: blob.size, transferredBytes: blob.uploadedBytes });
+        return blob;
+      });
+      await lease.confirm(options.signal);
+      const manifest = await commitManifest(publisher, name, draftOf(input, name, stored, typeConfig?.defaultParams, dependencies), explicitVersion, options.signal);
+      if (!lease.heldUntilNow()) await restoreAfterStall(publisher, manifest, prepared, options.signal);
+      return {
+        ...resolvedVersion(name, manifest.version),
+        manifest,
+        uploadedBytes: stored.reduce((sum, blob) => sum + blob.uploadedBytes, 0),
+        reusedArtifacts: input.artifacts.filter((_, index) => stored[index]!.reused).map((artifact) => artifact.name),
+      };
+    } finally {
+      await lease.release();
+    }
+  } finally {
+    await Promise.all(prepared.map((blob) => blob?.release()));
+  }
+}
 
+/**
+ * The commit landed after the lease could have gone stale (the process stalled), so a gc may have
+ * deleted a blob in between: with a new lease, once no gc is deleting, every blob is stored again
+ * where it is missing. When that is impossible the version is withdrawn, never reported committed.
+ */
+async function restoreAfterStall(publisher: Publisher, manifest: Manifest, prepared: PreparedBlob[], signal: AbortSignal | undefined): Promise<void> {
+  const lease = await PushLease.acquire(publisher.store, publisher.keys, prepared.map((blob) => blob.digest), signal);
+  try {
+    await mapBounded(prepared, publisher.settings.concurrency, signal, (blob, blobSignal) => blob.store({ signal: blobSignal }));
+  } catch (error) {
+    await publisher.store.delete([publisher.keys.manifestKey(manifest, manifest.version)]);
+    throw new ConflictError(`${formatRef(manifest)} was withdrawn: the push stalled past its lease and a blob it needs is gone (${(error as Error).message}). Push again.`, {
+      cause: error,
+    });
+  } finally {
+    await lease.release();
+  }
+}
+
+function draftOf(
+  input: ValidatedPushInput,
+  name: ModelName,
+  stored: StoredBlob[],
+  defaultParams: Record<string, JsonValue> | undefined,
+  dependencies: Dependency[],
+): Omit<Manifest, 'version'> {
   const manifestArtifacts: Artifact[] = input.artifacts.map((artifact, index) => ({
     name: artifact.name,
     kind: artifact.kind,
@@ -62,24 +115,17 @@ export async function publishVersion(
     ...(artifact.fold === undefined ? {} : { fold: artifact.fold }),
     ...(artifact.branch === undefined ? {} : { branch: artifact.branch }),
   }));
-  const draft = {
+  return {
     schemaVersion: 2 as const,
     ...name,
     createdAt: new Date().toISOString(),
     description: input.meta.description,
     tags: input.meta.tags,
     metrics: input.meta.metrics,
-    params: { ...typeConfig?.defaultParams, ...input.meta.params },
+    params: { ...defaultParams, ...input.meta.params },
     ...(input.meta.dataRange ? { dataRange: input.meta.dataRange } : {}),
     dependencies,
     artifacts: manifestArtifacts,
-  };
-  const manifest = await commitManifest(publisher, name, draft, explicitVersion, options.signal);
-  return {
-    ...resolvedVersion(name, manifest.version),
-    manifest,
-    uploadedBytes: stored.reduce((sum, blob) => sum + blob.uploadedBytes, 0),
-    reusedArtifacts: input.artifacts.filter((_, index) => stored[index]!.reused).map((artifact) => artifact.name),
   };
 }
 

@@ -7,7 +7,7 @@ import type { Manifest } from '../format/manifest.js';
 import { type RefInput, parseName } from '../format/refs.js';
 import { type GcOptions, type GcReport, collectGarbage } from '../maintenance/gc.js';
 import { type LineageEntry, dependenciesOf, dependentsOf } from '../maintenance/lineage.js';
-import type { ManifestScan } from '../maintenance/manifest-scan.js';
+import type { ManifestScan, UnreadableEntry } from '../maintenance/manifest-scan.js';
 import { type RetainOptions, type RetainReport, retainVersions } from '../maintenance/retention.js';
 import { type RegistryStats, registryStats } from '../maintenance/stats.js';
 import { type VerifyReport, verifyBlobs } from '../maintenance/verify.js';
@@ -20,13 +20,17 @@ import { type Publisher, publishVersion } from './publish.js';
 import { type PullTarget, type Puller, openArtifact, pullFolds, pullStack, pullVersion } from './pull.js';
 import type { ArtifactInput, PushMeta } from './push-input.js';
 import type {
-  AliasInfo, CallOptions, Comparison, FoldSet, ListFilter, PullOptions, PullResult, PushResult, ResolvedVersion, StackPull,
+  AliasInfo, CallOptions, Comparison, FoldSet, ListFilter, PullOptions, PullResult, PushResult, ResolvedVersion, ScanCallOptions, StackPull,
   TransferOptions, VersionInfo,
 } from './types.js';
 import { VersionReader } from './version-reader.js';
 import { WriteGuard } from './write-guard.js';
 
 type AliasOptions = CallOptions & { reason?: string };
+
+/** Read-only scans skip entries that are not valid manifests; by default each is reported as a process warning. */
+const warnUnreadable = (entry: UnreadableEntry) =>
+  process.emitWarning(`Skipped ${entry.key}: ${entry.problem}`, { type: 'ModelregUnreadableEntry' });
 
 /**
  * A model registry on any `ObjectStore`: versions are immutable manifests written last with a
@@ -52,7 +56,7 @@ export class Registry {
     const store = (this.#store = new GuardedStore(settings.backend));
     const keys = (this.#keys = new KeyScheme(settings.prefix));
     this.location = keys.prefix === '' ? store.description : `${store.description} (prefix ${keys.prefix})`;
-    this.#blobs = new BlobStore(store, keys, { touchAfterMs: settings.gcGracePeriodMs / 2, tempDir: settings.tempDir });
+    this.#blobs = new BlobStore(store, keys, { tempDir: settings.tempDir });
     this.#aliases = new AliasBook(store, keys, settings.aliasHistoryLimit);
     const reader = (this.#reader = new VersionReader(store, keys, this.#aliases, settings.concurrency));
     this.#writeGuard = new WriteGuard(store, settings.allowUnsafeStore);
@@ -101,26 +105,26 @@ export class Registry {
     return this.#reader.versions(name, options);
   }
 
-  stores(options: CallOptions = {}): Promise<string[]> {
+  stores(options: ScanCallOptions = {}): Promise<string[]> {
     return this.#reader.stores(options);
   }
 
-  products(store: string, options: CallOptions = {}): Promise<string[]> {
+  products(store: string, options: ScanCallOptions = {}): Promise<string[]> {
     return this.#reader.products(store, options);
   }
 
-  types(store: string, product: string, options: CallOptions = {}): Promise<string[]> {
+  types(store: string, product: string, options: ScanCallOptions = {}): Promise<string[]> {
     return this.#reader.types(store, product, options);
   }
 
   /** Model lines matching the store/product/type parts of a filter. */
-  lines(filter: LineFilter = {}, options: CallOptions = {}): Promise<ModelName[]> {
+  lines(filter: LineFilter = {}, options: ScanCallOptions = {}): Promise<ModelName[]> {
     return this.#reader.lines(filter, options);
   }
 
-  /** Manifests of every version matching the filter, by model line then version. */
-  list(filter: ListFilter = {}, options: CallOptions = {}): Promise<Manifest[]> {
-    return this.#reader.list(filter, options);
+  /** Manifests of every version matching the filter, by model line then version; entries that are not valid manifests are skipped and reported. */
+  list(filter: ListFilter = {}, options: ScanCallOptions = {}): Promise<Manifest[]> {
+    return this.#reader.list(filter, { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable });
   }
 
   /** Downloads every artifact (or the named ones) into `dir`, each verified; give a manifest already read to skip reading it again. */
@@ -226,9 +230,10 @@ export class Registry {
     return dependenciesOf(this.#scan, await this.manifest(ref, options), options.maxDepth ?? Number.POSITIVE_INFINITY, options.signal);
   }
 
-  /** The versions built from a version, transitively. Scans every manifest. */
-  async dependents(ref: RefInput, options: CallOptions & { maxDepth?: number } = {}): Promise<LineageEntry[]> {
-    return dependentsOf(this.#scan, await this.manifest(ref, options), options.maxDepth ?? Number.POSITIVE_INFINITY, options.signal);
+  /** The versions built from a version, transitively. Scans every manifest, skipping (and reporting) entries that are not valid manifests. */
+  async dependents(ref: RefInput, options: ScanCallOptions & { maxDepth?: number } = {}): Promise<LineageEntry[]> {
+    const manifest = await this.manifest(ref, options);
+    return dependentsOf(this.#scan, manifest, options.maxDepth ?? Number.POSITIVE_INFINITY, options.signal, options.onUnreadable ?? warnUnreadable);
   }
 }
 

@@ -4,10 +4,16 @@ import type { AliasDocument } from '../format/alias-document.js';
 import type { LineFilter, ModelName } from '../format/keys.js';
 import type { Artifact, Manifest } from '../format/manifest.js';
 import type { RefInput } from '../format/refs.js';
+import type { UnreadableEntry } from '../maintenance/manifest-scan.js';
 import type { ManifestComparison } from './compare.js';
 
 export interface CallOptions {
   signal?: AbortSignal | undefined;
+}
+
+export interface ScanCallOptions extends CallOptions {
+  /** Receives each entry under models/ that is not a valid v2 manifest; the scan skips it. @default a process warning */
+  onUnreadable?: ((entry: UnreadableEntry) => void) | undefined;
 }
 
 export type ProgressEvent =

@@ -1,4 +1,4 @@
-import { NotFoundError } from '../errors.js';
+import { InvalidInputError, InvalidManifestError, NotFoundError } from '../errors.js';
 import { type IdKind, decodeId, parseVersionSegment } from '../format/ids.js';
 import { type KeyScheme, type LineFilter, type ModelName, formatName } from '../format/keys.js';
 import { type Manifest, decodeManifest } from '../format/manifest.js';
@@ -7,7 +7,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import { mapBounded } from '../util/concurrency.js';
 import type { AliasBook } from './alias-book.js';
 import { readDocument } from './documents.js';
-import type { CallOptions, ListFilter, ResolvedVersion } from './types.js';
+import type { CallOptions, ListFilter, ResolvedVersion, ScanCallOptions } from './types.js';
 
 export function resolvedVersion(name: ModelName, version: number): ResolvedVersion {
   return { store: name.store, product: name.product, type: name.type, version, ref: formatRef({ ...name, version }) };
@@ -78,41 +78,52 @@ export class VersionReader {
     return (await this.versions(name, { signal })).at(-1);
   }
 
-  async stores({ signal }: CallOptions = {}): Promise<string[]> {
-    return this.childIds(this.keys.modelsPrefix(), 'store', signal);
+  async stores(options: ScanCallOptions = {}): Promise<string[]> {
+    return this.childIds(this.keys.modelsPrefix(), 'store', options);
   }
 
-  async products(store: string, { signal }: CallOptions = {}): Promise<string[]> {
-    return this.childIds(this.keys.storePrefix(store), 'product', signal);
+  async products(store: string, options: ScanCallOptions = {}): Promise<string[]> {
+    return this.childIds(this.keys.storePrefix(store), 'product', options);
   }
 
-  async types(store: string, product: string, { signal }: CallOptions = {}): Promise<string[]> {
-    return this.childIds(this.keys.productPrefix(store, product), 'type', signal);
+  async types(store: string, product: string, options: ScanCallOptions = {}): Promise<string[]> {
+    return this.childIds(this.keys.productPrefix(store, product), 'type', options);
   }
 
   /** Model lines matching the store/product/type parts of a filter. */
-  async lines(filter: LineFilter = {}, { signal }: CallOptions = {}): Promise<ModelName[]> {
+  async lines(filter: LineFilter = {}, options: ScanCallOptions = {}): Promise<ModelName[]> {
     const lines: ModelName[] = [];
-    const stores = filter.store !== undefined ? [filter.store] : await this.stores({ signal });
+    const stores = filter.store !== undefined ? [filter.store] : await this.stores(options);
     for (const store of stores) {
-      const products = filter.product !== undefined ? [filter.product] : await this.products(store, { signal });
+      const products = filter.product !== undefined ? [filter.product] : await this.products(store, options);
       for (const product of products) {
-        const types = await this.types(store, product, { signal });
+        const types = await this.types(store, product, options);
         for (const type of types) if (filter.type === undefined || filter.type === type) lines.push({ store, product, type });
       }
     }
     return lines;
   }
 
-  /** Manifests of every version matching the filter, by model line then version. */
-  async list(filter: ListFilter = {}, { signal }: CallOptions = {}): Promise<Manifest[]> {
-    const lines = await this.lines(filter, { signal });
+  /**
+   * Manifests of every version matching the filter, by model line then version. A version deleted
+   * while the listing runs is left out; one whose manifest is not valid v2 is reported and left out.
+   */
+  async list(filter: ListFilter = {}, { signal, onUnreadable }: ScanCallOptions = {}): Promise<Manifest[]> {
+    const lines = await this.lines(filter, { signal, onUnreadable });
     const perLine = await mapBounded(lines, this.concurrency, signal, async (line, lineSignal) => {
       const versions = await this.versions(line, { signal: lineSignal });
       const wanted = filter.latestOnly ? versions.slice(-1) : versions;
-      return mapBounded(wanted, this.concurrency, lineSignal, (version, versionSignal) => this.readManifest(line, version, { signal: versionSignal }));
+      return mapBounded(wanted, this.concurrency, lineSignal, async (version, versionSignal) => {
+        try {
+          return await this.readManifest(line, version, { signal: versionSignal });
+        } catch (error) {
+          if (error instanceof InvalidManifestError) onUnreadable?.({ key: this.keys.manifestKey(line, version), problem: error.message });
+          else if (!(error instanceof NotFoundError)) throw error;
+          return undefined;
+        }
+      });
     });
-    return perLine.flat().filter((manifest) => matchesFilter(manifest, filter));
+    return perLine.flat().filter((manifest) => manifest !== undefined && matchesFilter(manifest, filter)) as Manifest[];
   }
 
   private async existingVersionsHint(name: ModelName, signal: AbortSignal | undefined): Promise<string> {
@@ -120,10 +131,17 @@ export class VersionReader {
     return versions.length === 0 ? `; ${formatName(name)} has no versions` : `; existing versions: ${versions.slice(-10).join(', ')}`;
   }
 
-  private async childIds(prefix: string, kind: IdKind, signal: AbortSignal | undefined): Promise<string[]> {
+  /** The ids of the folders under `prefix`; a folder whose name is no encoded id (a stray or legacy folder) is reported and skipped. */
+  private async childIds(prefix: string, kind: IdKind, { signal, onUnreadable }: ScanCallOptions): Promise<string[]> {
     const ids: string[] = [];
     for await (const entry of this.store.list(prefix, { delimiter: '/', signal })) {
-      if (entry.type === 'prefix') ids.push(decodeId(entry.prefix.slice(prefix.length, -1), kind));
+      if (entry.type !== 'prefix') continue;
+      try {
+        ids.push(decodeId(entry.prefix.slice(prefix.length, -1), kind));
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        onUnreadable?.({ key: entry.prefix, problem: error.message });
+      }
     }
     return ids;
   }
