@@ -9,6 +9,7 @@ import { ConflictError, IntegrityError } from '../errors.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { Registry } from '../registry/registry.js';
 import { readAll } from '../util/streams.js';
+import { gcRaceTests } from './gc-race.js';
 import { PrefixedStore, randomPrefix } from './helpers.js';
 
 export interface RegistryConformanceOptions {
@@ -146,5 +147,7 @@ export function runRegistryConformance(options: RegistryConformanceOptions): voi
       expect(await readdir(out).catch(() => [])).toEqual([]);
       await expect(readAll(await registry.openArtifact(pushed.ref, 'weights.bin'))).rejects.toBeInstanceOf(IntegrityError);
     });
+
+    describe('garbage collection beside concurrent pushes', () => gcRaceTests(() => registry));
   });
 }
