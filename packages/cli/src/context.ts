@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { Registry } from '@modelreg/core';
+import { Registry, type UnreadableEntry } from '@modelreg/core';
 import type { Command } from 'commander';
 import { findConfig } from './config-file.js';
 import { type Io, formatJson } from './output.js';
@@ -53,9 +53,18 @@ export class Context {
     return this.opened;
   }
 
-  /** Prints a command's result: the JSON document with `--json`, else the human text. */
-  print(json: unknown, human: () => string): void {
-    this.io.stdout.write(this.json ? formatJson(json) : `${human()}\n`);
+  /** Entries a registry-wide read skipped because they are not valid manifests. */
+  private readonly skipped: UnreadableEntry[] = [];
+
+  /** Reports an entry a scan skipped: a warning line now, and a `skipped` list in the JSON result. */
+  readonly onUnreadable = (entry: UnreadableEntry): void => {
+    this.skipped.push(entry);
+    this.io.stderr.write(`modelreg: warning: skipped ${entry.key}: ${entry.problem}\n`);
+  };
+
+  /** Prints a command's result: the JSON document with `--json` (plus `skipped` when a scan skipped entries), else the human text. */
+  print(json: object, human: () => string): void {
+    this.io.stdout.write(this.json ? formatJson(this.skipped.length > 0 ? { ...json, skipped: this.skipped } : json) : `${human()}\n`);
   }
 }
 

@@ -6,6 +6,7 @@ import { registerInfo } from './commands/info.js';
 import { registerList } from './commands/list.js';
 import { registerMaintenance } from './commands/maintenance.js';
 import { registerPull } from './commands/pull.js';
+import { registerPurge } from './commands/purge.js';
 import { registerPush } from './commands/push.js';
 import { registerRemove } from './commands/remove.js';
 import { CONFIG_FILE_NAME } from './config-file.js';
@@ -35,7 +36,7 @@ export function buildProgram(io: Io): Command {
       outputError: (text, write) => write(`modelreg: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see modelreg --help)\n`),
     });
   // Commands copy exitOverride and the output settings above when they are added, so these come first.
-  for (const register of [registerPush, registerPull, registerList, registerInfo, registerCompare, registerAliases, registerRemove, registerMaintenance]) {
+  for (const register of [registerPush, registerPull, registerList, registerInfo, registerCompare, registerAliases, registerRemove, registerPurge, registerMaintenance]) {
     register(program, io);
   }
   return program;

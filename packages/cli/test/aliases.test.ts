@@ -57,13 +57,13 @@ it('deletes a version, refusing one an alias points at unless --force', () =>
   withThreeVersions(async (cwd) => {
     await modelregJson(['promote', 'shop/sales/xgb@2'], { cwd });
     expect(await modelregJson(['rm', 'shop/sales/xgb@1'], { cwd })).toEqual({
-      deleted: { store: 'shop', product: 'sales', type: 'xgb', version: 1, ref: 'shop/sales/xgb@1' },
+      deleted: { store: 'shop', product: 'sales', type: 'xgb', version: 1, ref: 'shop/sales/xgb@1', danglingAliases: [], brokenDependents: [] },
     });
     const refused = await modelreg(['rm', 'shop/sales/xgb@2'], { cwd });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('is the target of alias "production"');
     const forced = await modelreg(['rm', 'shop/sales/xgb@2', '--force'], { cwd });
-    expect(forced.stdout).toBe('Deleted shop/sales/xgb@2; its blobs are freed by the next "modelreg gc --yes".\n');
+    expect(forced.stdout).toBe('Deleted shop/sales/xgb@2; its blobs are freed by the next "modelreg gc --yes".\nLeft dangling: alias "production".\n');
     expect((await modelregJson(['versions', 'shop/sales/xgb'], { cwd })).versions.map((version: any) => version.version)).toEqual([3]);
     expect((await modelreg(['rm', 'shop/sales/xgb@latest'], { cwd })).stderr).toContain('deleteVersion needs an explicit version');
     expect((await modelreg(['rm', 'shop/sales/xgb@1'], { cwd })).code).toBe(1);

@@ -1,5 +1,5 @@
 import { expect, it } from '@jest/globals';
-import { readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { modelreg, modelregJson, seededTempDirs } from './support/cli.js';
 
@@ -81,4 +81,43 @@ it('gc reports what it would delete, deletes only with --yes, and verify and sta
     expect(JSON.parse(corrupt.stdout)).toMatchObject({ ok: false, missing: [], corrupt: [{ digest: blob.digest, referencedBy: ['a/b/c@1:model.bin'] }] });
     expect(corrupt.stderr).toBe('modelreg: verify found missing or corrupt blobs\n');
     expect((await modelreg(['pull', 'a/b/c@1', 'out'], { cwd })).code).toBe(1);
+  }));
+
+it('rm refuses a version others depend on and names them; --force says what it broke; purge removes a scope', () =>
+  withHistory(async (cwd) => {
+    const refused = await modelreg(['rm', 'a/b/c@2'], { cwd });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('a/b/c@2 is a dependency of a/b/d@1');
+    expect((await modelreg(['lineage', 'a/b/d@1'], { cwd })).code).toBe(0);
+    const forced = await modelreg(['rm', 'a/b/c@2', '--force'], { cwd });
+    expect(forced.stdout).toContain('Broken: a/b/d@1 depends on it.');
+
+    const outside = await modelreg(['purge', 'a/b/c', '--yes'], { cwd });
+    expect(outside.code).toBe(0); // a/b/d@1 depended on a/b/c@2, which is already gone
+    expect(await modelregJson(['purge', 'a/b'], { cwd })).toEqual({ dryRun: true, scope: 'a/b', versions: ['a/b/d@1'], aliases: [] });
+    expect((await modelregJson(['purge', 'a/b', '--yes'], { cwd })).dryRun).toBe(false);
+    expect((await modelregJson(['ls'], { cwd })).stores).toEqual([]); // the local backend removes emptied folders
+    expect((await modelregJson(['types'], { cwd })).types).toEqual([]);
+    expect((await modelreg(['purge', 'a/b/c/d'], { cwd })).code).toBe(2);
+  }));
+
+it('read-only commands skip what is not a v2 manifest and report it; gc and retain refuse, naming it', () =>
+  withHistory(async (cwd) => {
+    const stray = join(cwd, '.modelreg', 'models', 'a', 'b', 'c', '9');
+    await mkdir(stray, { recursive: true });
+    await writeFile(join(stray, 'manifest.json'), JSON.stringify({ model_id: 'from an older layout' }));
+    const stats = await modelreg(['stats', '--json'], { cwd });
+    expect(stats.code).toBe(0);
+    expect(JSON.parse(stats.stdout)).toMatchObject({ versions: 5, skipped: [{ key: 'models/a/b/c/9/manifest.json' }] });
+    expect(stats.stderr).toContain('modelreg: warning: skipped models/a/b/c/9/manifest.json');
+    expect((await modelreg(['verify'], { cwd })).code).toBe(0);
+    expect((await modelreg(['ls', 'a/b/c', '--versions'], { cwd })).code).toBe(0);
+    for (const command of [['gc', '--yes'], ['retain', '--keep', '1', '--yes']]) {
+      const refused = await modelreg(command, { cwd });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('models/a/b/c/9/manifest.json');
+    }
+    const listed = await modelreg(['versions', 'a/b/c', '--json'], { cwd });
+    expect(JSON.parse(listed.stdout).versions).toHaveLength(4);
+    expect(JSON.parse(listed.stdout).skipped).toEqual([expect.objectContaining({ key: 'models/a/b/c/9/manifest.json' })]);
   }));

@@ -16,6 +16,7 @@ export type { ArtifactInput, PushMeta } from './registry/push-input.js';
 export type * from './registry/types.js';
 export { Registry, createRegistry } from './registry/registry.js';
 export type { PullTarget } from './registry/pull.js';
+export type { DeleteVersionOptions, DeletedVersion, PurgeOptions, PurgeReport, PurgeScope } from './registry/deletion.js';
 export * from './registry/compare.js';
 export type { GcOptions, GcReport } from './maintenance/gc.js';
 export type { RetainOptions, RetainReport } from './maintenance/retention.js';

@@ -305,10 +305,60 @@ describe('deleteVersion', () => {
     await expect(registry.manifest('shop/sales/xgb@production')).rejects.toThrow(NotFoundError);
   });
 
+  it('refuses a version other versions depend on, naming them; forced, it reports what it broke', async () => {
+    const meta = [{ name: 'meta.bin', body: Buffer.from('meta'), kind: 'meta_model' as const }];
+    await registry.push('shop/sales/stack', meta, { dependencies: [{ ref: 'shop/sales/xgb@2' }] });
+    await registry.push('shop/other/stack', meta, { dependencies: [{ ref: 'shop/sales/xgb@2', role: 'base' }] });
+    await expect(registry.deleteVersion('shop/sales/xgb@2')).rejects.toThrow(
+      'shop/sales/xgb@2 is a dependency of shop/other/stack@1, shop/sales/stack@1; delete those versions first, or pass force.',
+    );
+    expect(await registry.versions('shop/sales/xgb')).toEqual([1, 2]);
+    const forced = await registry.deleteVersion('shop/sales/xgb@2', { force: true });
+    expect(forced).toMatchObject({ ref: 'shop/sales/xgb@2', danglingAliases: [], brokenDependents: ['shop/other/stack@1', 'shop/sales/stack@1'] });
+    expect(await registry.versions('shop/sales/xgb')).toEqual([1]);
+  });
+
   it('needs an explicit version', async () => {
     await expect(registry.deleteVersion('shop/sales/xgb@latest')).rejects.toThrow(/needs an explicit version/);
     await registry.deleteVersion('shop/sales/xgb@2');
     expect(await registry.versions('shop/sales/xgb')).toEqual([1]);
+  });
+});
+
+describe('purge', () => {
+  beforeEach(async () => {
+    await registry.push('shop/sales/xgb', one('a'));
+    await registry.push('shop/sales/xgb', one('b'));
+    await registry.push('shop/sales/lgbm', one('c'));
+    await registry.push('shop/returns/xgb', one('d'));
+    await registry.promote('shop/sales/xgb@2');
+  });
+
+  it('reports a dry run, then deletes every version and alias of the scope and nothing else', async () => {
+    const dry = await registry.purge('shop/sales');
+    expect(dry).toEqual({
+      dryRun: true,
+      scope: 'shop/sales',
+      versions: ['shop/sales/lgbm@1', 'shop/sales/xgb@1', 'shop/sales/xgb@2'],
+      aliases: ['shop/sales/xgb@production'],
+    });
+    expect(await registry.versions('shop/sales/xgb')).toEqual([1, 2]);
+    expect(await registry.purge('shop/sales', { dryRun: false })).toMatchObject({ dryRun: false, versions: dry.versions, aliases: dry.aliases });
+    expect(await registry.lines({ store: 'shop' })).toEqual([{ store: 'shop', product: 'returns', type: 'xgb' }]);
+    expect(await registry.aliases('shop/sales/xgb')).toEqual([]);
+  });
+
+  it('refuses while versions outside the scope depend on versions in it', async () => {
+    await registry.push('shop/returns/stack', [{ name: 'meta.bin', body: Buffer.from('meta'), kind: 'meta_model' }], { dependencies: [{ ref: 'shop/sales/lgbm@1' }] });
+    await expect(registry.purge({ store: 'shop', product: 'sales' }, { dryRun: false })).rejects.toThrow(
+      'Cannot purge shop/sales: versions outside it depend on versions in it: shop/returns/stack@1 (on shop/sales/lgbm@1).',
+    );
+    expect(await registry.versions('shop/sales/lgbm')).toEqual([1]);
+    expect((await registry.purge('shop', { dryRun: false })).versions).toHaveLength(5); // the dependent is inside this scope
+  });
+
+  it('rejects a malformed scope', async () => {
+    for (const scope of ['', 'a/b/c/d', 'a//c', 'shop/sales/xgb@1']) await expect(registry.purge(scope)).rejects.toBeInstanceOf(InvalidInputError);
   });
 });
 

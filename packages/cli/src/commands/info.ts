@@ -19,7 +19,7 @@ async function lineage(context: Context, ref: string, options: { dependents?: bo
   const { ref: resolved } = await registry.resolve(ref);
   const direction = options.dependents === true ? 'dependents' : 'dependencies';
   const walk = { ...(options.depth === undefined ? {} : { maxDepth: parseCount(options.depth, '--depth', 1) }) };
-  const entries = direction === 'dependents' ? await registry.dependents(resolved, walk) : await registry.dependencies(resolved, walk);
+  const entries = direction === 'dependents' ? await registry.dependents(resolved, { ...walk, onUnreadable: context.onUnreadable }) : await registry.dependencies(resolved, walk);
   context.print({ ref: resolved, direction, entries }, () =>
     entries.length === 0
       ? `${resolved} has no ${direction}.`

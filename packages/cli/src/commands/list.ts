@@ -62,24 +62,24 @@ async function ls(context: Context, scope: string | undefined, options: LsOption
       tags: keyValues(options.tag, '--tag'),
       metrics: parseMetricConditions(options.metric),
       latestOnly: options.latest === true,
-    });
+    }, { onUnreadable: context.onUnreadable });
     const summaries = await summarize(registry, manifests);
     context.print({ versions: summaries }, () => (summaries.length === 0 ? 'No versions match.' : versionTable(summaries)));
     return;
   }
   const [level, ids] =
     filter.store === undefined
-      ? (['stores', await registry.stores()] as const)
+      ? (['stores', await registry.stores({ onUnreadable: context.onUnreadable })] as const)
       : filter.product === undefined
-        ? (['products', await registry.products(filter.store)] as const)
-        : (['types', await registry.types(filter.store, filter.product)] as const);
+        ? (['products', await registry.products(filter.store, { onUnreadable: context.onUnreadable })] as const)
+        : (['types', await registry.types(filter.store, filter.product, { onUnreadable: context.onUnreadable })] as const);
   context.print({ [level]: ids }, () => (ids.length === 0 ? `No ${level}.` : ids.join('\n')));
 }
 
 async function versions(context: Context, line: string): Promise<void> {
   const name = parseName(line);
   const registry = await context.registry();
-  const [manifests, aliases] = await Promise.all([registry.list(name), registry.aliases(name)]);
+  const [manifests, aliases] = await Promise.all([registry.list(name, { onUnreadable: context.onUnreadable }), registry.aliases(name)]);
   if (manifests.length === 0) throw new NotFoundError(`${formatName(name)} has no versions; see "modelreg types" for the model lines that exist.`);
   const summaries = await summarize(registry, manifests);
   context.print({ name: formatName(name), versions: summaries, aliases: aliases.map(({ alias, version }) => ({ alias, version })) }, () => versionTable(summaries));
@@ -87,7 +87,7 @@ async function versions(context: Context, line: string): Promise<void> {
 
 async function types(context: Context, scope: string | undefined): Promise<void> {
   const registry = await context.registry();
-  const lines = await registry.lines(parseScope(scope));
+  const lines = await registry.lines(parseScope(scope), { onUnreadable: context.onUnreadable });
   const rows = await Promise.all(
     lines.map(async (line) => {
       const [numbers, aliases] = await Promise.all([registry.versions(line), registry.aliases(line)]);

@@ -4,7 +4,7 @@ import { ReportedFailure } from '../errors.js';
 import { type Io, formatBytes, keyValueTable, table } from '../output.js';
 import { REF_HELP, SCOPE_HELP, parseCount, parseDuration, parseScope } from '../options.js';
 
-/** The config file's own minimum for gcGracePeriodMs; gc also stops after a quarter of the grace period. */
+/** The registry config's own minimum for gcGracePeriodMs (any grace is safe: see docs/gc.md). */
 const MIN_GRACE_MS = 1000;
 const YES = ['-y, --yes', 'really delete; without it, only report what would be deleted'] as const;
 
@@ -65,7 +65,9 @@ async function gc(context: Context, options: { gracePeriod?: string; yes?: boole
 
 async function stats(context: Context): Promise<void> {
   const registry = await context.registry();
-  const result = { registry: await context.location(), ...(await registry.stats()) };
+  const { unreadable, ...counts } = await registry.stats();
+  unreadable.forEach(context.onUnreadable);
+  const result = { registry: await context.location(), ...counts };
   context.print(result, () =>
     keyValueTable([
       ['registry', result.registry],
@@ -83,7 +85,8 @@ async function stats(context: Context): Promise<void> {
 }
 
 async function verify(context: Context, ref: string | undefined): Promise<void> {
-  const report = await (await context.registry()).verify(ref);
+  const { unreadable, ...report } = await (await context.registry()).verify(ref);
+  unreadable.forEach(context.onUnreadable);
   context.print(report, () => {
     const problems = [
       ...report.missing.map((blob) => [blob.digest, 'missing', blob.referencedBy.join(', ') || '-']),

@@ -55,13 +55,23 @@ export async function dependentsOf(
   signal: AbortSignal | undefined,
   onUnreadable: (entry: UnreadableEntry) => void,
 ): Promise<LineageEntry[]> {
+  const reverse = await dependentEdges(source, signal, onUnreadable);
+  return walk(formatRef(manifest), maxDepth, async (ref) => reverse.get(ref) ?? []);
+}
+
+/** For every version some other version depends on: those dependents and their roles. One scan of every manifest. */
+export async function dependentEdges(
+  source: ManifestScan,
+  signal: AbortSignal | undefined,
+  onUnreadable: (entry: UnreadableEntry) => void,
+): Promise<Map<string, Array<{ ref: string; role: string }>>> {
   const reverse = new Map<string, Array<{ ref: string; role: string }>>();
-  for await (const { manifest: candidate } of scanManifests(source, { signal, onUnreadable })) {
-    for (const dependency of candidate.dependencies) {
+  for await (const { manifest } of scanManifests(source, { signal, onUnreadable })) {
+    for (const dependency of manifest.dependencies) {
       const edges = reverse.get(dependency.ref) ?? [];
-      edges.push({ ref: formatRef(candidate), role: dependency.role });
+      edges.push({ ref: formatRef(manifest), role: dependency.role });
       reverse.set(dependency.ref, edges);
     }
   }
-  return walk(formatRef(manifest), maxDepth, async (ref) => reverse.get(ref) ?? []);
+  return reverse;
 }

@@ -15,7 +15,7 @@ import { GuardedStore } from '../store/guarded-store.js';
 import { AliasBook } from './alias-book.js';
 import { DEFAULT_METRIC_DIRECTIONS, compareManifests } from './compare.js';
 import { type RegistryConfig, type ResolvedRegistryConfig, parseRegistryConfig } from './config.js';
-import { deleteVersion } from './delete-version.js';
+import { type DeleteVersionOptions, type DeletedVersion, type Deletion, type PurgeOptions, type PurgeReport, type PurgeScope, deleteVersion, purge } from './deletion.js';
 import { type Publisher, publishVersion } from './publish.js';
 import { type PullTarget, type Puller, openArtifact, pullFolds, pullStack, pullVersion } from './pull.js';
 import type { ArtifactInput, PushMeta } from './push-input.js';
@@ -41,8 +41,6 @@ export class Registry {
   /** Where the registry lives, for messages; also what tells loader caches of different registries apart. */
   readonly location: string;
   readonly #settings: ResolvedRegistryConfig;
-  readonly #store: GuardedStore;
-  readonly #keys: KeyScheme;
   readonly #blobs: BlobStore;
   readonly #aliases: AliasBook;
   readonly #reader: VersionReader;
@@ -50,11 +48,12 @@ export class Registry {
   readonly #scan: ManifestScan;
   readonly #publisher: Publisher;
   readonly #puller: Puller;
+  readonly #deletion: Deletion;
 
   constructor(config: RegistryConfig) {
     const settings = (this.#settings = parseRegistryConfig(config));
-    const store = (this.#store = new GuardedStore(settings.backend));
-    const keys = (this.#keys = new KeyScheme(settings.prefix));
+    const store = new GuardedStore(settings.backend);
+    const keys = new KeyScheme(settings.prefix);
     this.location = keys.prefix === '' ? store.description : `${store.description} (prefix ${keys.prefix})`;
     this.#blobs = new BlobStore(store, keys, { tempDir: settings.tempDir });
     this.#aliases = new AliasBook(store, keys, settings.aliasHistoryLimit);
@@ -64,6 +63,7 @@ export class Registry {
     const latestVersion = (name: ModelName, signal: AbortSignal | undefined) => reader.latestVersion(name, signal);
     this.#publisher = { store, keys, reader, blobs: this.#blobs, writeGuard: this.#writeGuard, settings, latestVersion };
     this.#puller = { reader, blobs: this.#blobs, settings };
+    this.#deletion = { store, keys, reader, aliases: this.#aliases, scan: this.#scan };
   }
 
   // Writing
@@ -192,10 +192,20 @@ export class Registry {
 
   /**
    * Deletes one version's manifest (its blobs stay until garbage collection). Refused while an alias
-   * points at it, unless `force`; forced deletion leaves those aliases dangling, and resolving them fails clearly.
+   * points at it or another version depends on it, unless `force`; a forced deletion reports the
+   * aliases it left dangling and the dependents it broke.
    */
-  deleteVersion(ref: RefInput, options: CallOptions & { force?: boolean } = {}): Promise<ResolvedVersion> {
-    return deleteVersion({ store: this.#store, keys: this.#keys, reader: this.#reader, aliases: this.#aliases }, ref, options);
+  deleteVersion(ref: RefInput, options: DeleteVersionOptions = {}): Promise<DeletedVersion> {
+    return deleteVersion(this.#deletion, ref, options);
+  }
+
+  /**
+   * Deletes every version and alias of a store (`'shop'`), a product (`'shop/sales'`) or a model
+   * line (`'shop/sales/xgb'`); blobs go at the next gc. A dry run unless `dryRun: false`. Refused
+   * while versions outside the scope depend on versions in it.
+   */
+  purge(scope: string | PurgeScope, options: PurgeOptions = {}): Promise<PurgeReport> {
+    return purge(this.#deletion, scope, options);
   }
 
   /** Metrics side by side with difference and winner, differing params and tags, and changed artifacts. */
