@@ -1,22 +1,29 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pseudoRandomStream } from '../src/testing/helpers.js';
-import { IntegrityError, KeyScheme, type Loader, MemoryStore, type Registry, createLoader, createRegistry, readAll } from '../src/index.js';
+import {
+  type ArtifactInput, IntegrityError, InvalidInputError, KeyScheme, type Loader, type Manifest, MemoryStore, type Registry, createLoader, createRegistry, readAll,
+} from '../src/index.js';
 
 const keys = new KeyScheme('');
 const LINE = 'shop/sales/xgb';
+const name = { store: 'shop', product: 'sales', type: 'xgb' };
 let store: MemoryStore;
+let registry: Registry;
 let dir: string;
 
 beforeEach(async () => {
   store = new MemoryStore();
+  registry = createRegistry({ backend: store, concurrency: 1 });
   dir = await mkdtemp(join(tmpdir(), 'modelreg-input-holes-'));
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+const artifacts = (...names: string[]): ArtifactInput[] => names.map((artifact) => ({ name: artifact, body: Buffer.from(`bytes of ${artifact}`) }));
 
 /** Every file under `root`, as relative paths with their contents. */
 async function tree(root: string): Promise<Record<string, string>> {
@@ -24,6 +31,44 @@ async function tree(root: string): Promise<Record<string, string>> {
   const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
   return Object.fromEntries(await Promise.all(files.map(async (file) => [file.slice(root.length + 1), await readFile(file, 'utf8')] as const)));
 }
+
+describe('artifact names that cannot share a folder', () => {
+  it.each([
+    ['a file and a folder', ['a', 'a/b'], /"a" and "a\/b" clash: "a" would be a file and also the folder holding "a\/b"/],
+    ['a folder, then a file', ['a/b/c', 'a/b'], /"a\/b" and "a\/b\/c" clash/],
+    ['names differing only in case', ['M', 'm'], /"M" and "m" differ only in case/],
+    ['a file and a folder differing in case', ['Model', 'model/weights'], /"Model" and "model\/weights" clash: .* on case-insensitive filesystems/],
+    ['a nested case clash', ['folds/0/model.bin', 'folds/0/Model.bin'], /"folds\/0\/model.bin" and "folds\/0\/Model.bin" differ only in case/],
+  ])('rejects %s at push, naming both names, before anything is stored', async (_case, names, message) => {
+    const attempt = registry.push(LINE, artifacts(...names));
+    await expect(attempt).rejects.toThrow(InvalidInputError);
+    await expect(attempt).rejects.toThrow(message);
+    expect([...(await collectKeys())]).toEqual([]);
+  });
+
+  it('accepts names that share a folder spelled in another case', async () => {
+    const pushed = await registry.push(LINE, artifacts('Encoders/a.json', 'encoders/b.json', 'model.bin', 'model.bin.sha'));
+    expect(pushed.manifest.artifacts).toHaveLength(4);
+  });
+
+  it.each([
+    ['a file and a folder', 'a', 'a/b'],
+    ['names differing only in case', 'M', 'm'],
+  ])('refuses to pull a version stored with %s (IntegrityError) and writes nothing', async (_case, first, second) => {
+    const pushed = await registry.push(LINE, artifacts(first, 'other/name'));
+    await storeManifest({ ...pushed.manifest, artifacts: pushed.manifest.artifacts.map((artifact) => (artifact.name === 'other/name' ? { ...artifact, name: second } : artifact)) });
+    await writeFile(join(dir, 'kept.txt'), 'mine');
+
+    const attempt = registry.pull(LINE, dir);
+    await expect(attempt).rejects.toThrow(IntegrityError);
+    await expect(attempt).rejects.toThrow(new RegExp(`shop/sales/xgb@1 cannot be pulled into a folder: .*"${first}" and "${second}".*push the version again`));
+    await expect(registry.pull(LINE, join(dir, 'new'))).rejects.toThrow(IntegrityError);
+    expect(await tree(dir)).toEqual({ 'kept.txt': 'mine' });
+
+    // Either artifact alone can still be pulled.
+    expect(Object.keys((await registry.pull(LINE, join(dir, 'one'), { artifacts: [second] })).files)).toEqual([second]);
+  });
+});
 
 describe('a stored blob whose size differs from the manifest', () => {
   const MIB = 1024 * 1024;
@@ -58,3 +103,14 @@ describe('a stored blob whose size differs from the manifest', () => {
     expect((await ranged.verify()).corrupt).toEqual([expect.objectContaining({ digest: pushed.manifest.artifacts[0]!.digest, problem: expect.stringMatching(message) })]);
   });
 });
+
+async function collectKeys(): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of store.list('')) if (entry.type === 'object') found.push(entry.key);
+  return found;
+}
+
+/** Writes a manifest as an older modelreg, without today's checks, would have. */
+async function storeManifest(manifest: Manifest): Promise<void> {
+  await store.put(keys.manifestKey(name, manifest.version), Buffer.from(JSON.stringify(manifest)));
+}

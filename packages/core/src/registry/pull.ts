@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { RangedDownloadSettings } from '../blobs/ranged-download.js';
-import { NotFoundError } from '../errors.js';
+import { IntegrityError, NotFoundError } from '../errors.js';
 import { encodeId } from '../format/ids.js';
 import type { Artifact, Manifest } from '../format/manifest.js';
 import { type RefInput, formatRef, parsePinnedRef } from '../format/refs.js';
 import { mapBounded } from '../util/concurrency.js';
 import { reportBytes } from './progress.js';
+import { artifactNameClash } from './push-input.js';
 import { type VersionReader, resolvedVersion } from './version-reader.js';
 import type { CallOptions, FoldSet, PullOptions, PullResult, StackPull } from './types.js';
 
@@ -35,6 +36,14 @@ export async function pullVersion(puller: Puller, target: PullTarget, dir: strin
   const manifest = await manifestOf(puller.reader, target, options);
   const resolved = resolvedVersion(manifest, manifest.version);
   const wanted = options.artifacts === undefined ? manifest.artifacts : selectArtifacts(manifest, options.artifacts);
+  const clash = artifactNameClash(wanted.map((artifact) => artifact.name));
+  if (clash) {
+    // Stored data the registry can no longer honour, not a bad argument: an integrity problem of the version.
+    throw new IntegrityError(
+      `${resolved.ref} cannot be pulled into a folder: ${clash} It was pushed before modelreg refused such names; pull its artifacts one at a time, or push the version again with distinct names.`,
+      { key: resolved.ref },
+    );
+  }
   const paths = await mapBounded(wanted, puller.settings.concurrency, options.signal, async (artifact, signal) => {
     const path = join(dir, ...artifact.name.split('/'));
     const { name, size } = artifact;
