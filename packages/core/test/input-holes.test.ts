@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pseudoRandomStream } from '../src/testing/helpers.js';
 import {
-  type ArtifactInput, IntegrityError, InvalidInputError, KeyScheme, type Loader, type Manifest, MemoryStore, type Registry, createLoader, createRegistry, readAll,
+  type ArtifactInput, IntegrityError, InvalidInputError, KeyScheme, type Loader, type Manifest, MemoryStore, NotFoundError, type Registry, createLoader, createRegistry,
+  readAll,
 } from '../src/index.js';
 
 const keys = new KeyScheme('');
@@ -67,6 +68,57 @@ describe('artifact names that cannot share a folder', () => {
 
     // Either artifact alone can still be pulled.
     expect(Object.keys((await registry.pull(LINE, join(dir, 'one'), { artifacts: [second] })).files)).toEqual([second]);
+  });
+});
+
+describe('a pull is all-or-nothing', () => {
+  const three = () => [
+    { name: 'first.bin', body: Buffer.from('first new') },
+    { name: 'nested/second.bin', body: Buffer.from('second') },
+    { name: 'third.bin', body: Buffer.from('third') },
+  ];
+
+  beforeEach(async () => {
+    await writeFile(join(dir, 'kept.txt'), 'mine');
+    await writeFile(join(dir, 'first.bin'), 'first old');
+  });
+
+  it('removes what it wrote when the second of three artifacts is corrupt, and keeps what was there', async () => {
+    const pushed = await registry.push(LINE, three());
+    store.corrupt(keys.blobKey(pushed.manifest.artifacts[1]!.digest), Buffer.from('SECOND'));
+    await expect(registry.pull(LINE, dir)).rejects.toThrow(IntegrityError);
+    expect(await tree(dir)).toEqual({ 'kept.txt': 'mine', 'first.bin': 'first old' });
+    expect(await readdir(dir)).toEqual(expect.arrayContaining(['kept.txt', 'first.bin']));
+    expect(await readdir(dir)).toHaveLength(2);
+  });
+
+  it('removes what it wrote when the last artifact is missing, also into a folder it creates', async () => {
+    const pushed = await registry.push(LINE, three());
+    await store.delete([keys.blobKey(pushed.manifest.artifacts[2]!.digest)]);
+    await expect(registry.pull(LINE, dir)).rejects.toThrow(NotFoundError);
+    expect(await tree(dir)).toEqual({ 'kept.txt': 'mine', 'first.bin': 'first old' });
+    await expect(registry.pull(LINE, join(dir, 'fresh', 'out'))).rejects.toThrow(NotFoundError);
+    expect(await readdir(join(dir, 'fresh', 'out'))).toEqual([]);
+    expect((await readdir(dir)).sort()).toEqual(['first.bin', 'fresh', 'kept.txt']);
+  });
+
+  it('puts back what it replaced when something in the destination is in the way', async () => {
+    await registry.push(LINE, three());
+    await mkdir(join(dir, 'third.bin'));
+    await writeFile(join(dir, 'third.bin', 'inside.txt'), 'in the way');
+    const attempt = registry.pull(LINE, dir);
+    await expect(attempt).rejects.toThrow(InvalidInputError);
+    await expect(attempt).rejects.toThrow(/artifact "third.bin".*third.bin/);
+    expect(await tree(dir)).toEqual({ 'kept.txt': 'mine', 'first.bin': 'first old', 'third.bin/inside.txt': 'in the way' });
+    expect((await readdir(dir)).sort()).toEqual(['first.bin', 'kept.txt', 'third.bin']);
+  });
+
+  it('replaces files on success and leaves no staging folder', async () => {
+    await registry.push(LINE, three());
+    const pulled = await registry.pull(LINE, dir, { durable: true });
+    expect(pulled.files).toEqual({ 'first.bin': join(dir, 'first.bin'), 'nested/second.bin': join(dir, 'nested', 'second.bin'), 'third.bin': join(dir, 'third.bin') });
+    expect(await tree(dir)).toEqual({ 'kept.txt': 'mine', 'first.bin': 'first new', 'nested/second.bin': 'second', 'third.bin': 'third' });
+    expect((await readdir(dir)).sort()).toEqual(['first.bin', 'kept.txt', 'nested', 'third.bin']);
   });
 });
 
