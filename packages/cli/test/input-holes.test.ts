@@ -1,5 +1,5 @@
 import { expect, it } from '@jest/globals';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { modelreg, modelregJson, withTempDir } from './support/cli.js';
 
@@ -11,6 +11,50 @@ async function expectUsageError(args: string[], cwd: string, message: string | R
   if (typeof message === 'string') expect(result.stderr).toContain(message);
   else expect(result.stderr).toMatch(message);
 }
+
+const versionsOf = async (cwd: string, line: string): Promise<number[]> =>
+  (await modelregJson(['ls', line], { cwd })).versions.map((version: { version: number }) => version.version);
+
+it('takes push --version N as @N, and keeps --version / -V a top-level option only', () =>
+  withTempDir(async (cwd) => {
+    await writeFile(join(cwd, 'model.bin'), 'weights');
+    expect(await modelregJson(['push', 'a/b/c', 'model.bin', '--version', '7'], { cwd })).toMatchObject({ ref: 'a/b/c@7', version: 7 });
+    expect(await modelregJson(['push', 'a/b/c', '--version=8', 'model.bin'], { cwd })).toMatchObject({ ref: 'a/b/c@8' });
+    expect(await modelregJson(['push', 'a/b/c@9', 'model.bin', '--version', '9'], { cwd })).toMatchObject({ ref: 'a/b/c@9' });
+    expect(await modelregJson(['--json', 'push', 'a/b/c', 'model.bin', '--version', 'v10'], { cwd })).toMatchObject({ ref: 'a/b/c@10' });
+    expect(await versionsOf(cwd, 'a/b/c')).toEqual([7, 8, 9, 10]);
+
+    await expectUsageError(['push', 'a/b/c@11', 'model.bin', '--version', '12'], cwd, /a\/b\/c@11.*--version 12/);
+    await expectUsageError(['push', 'a/b/c@production', 'model.bin', '--version', '12'], cwd, '--version 12');
+    await expectUsageError(['push', 'a/b/c', 'model.bin', '--version', 'seven'], cwd, '--version');
+    await expectUsageError(['push', 'a/b/c', 'model.bin', '--version', '0'], cwd, '--version');
+    await expectUsageError(['push', 'a/b/c', 'model.bin', '--version'], cwd, "option '--version <n>' argument missing");
+    expect(await versionsOf(cwd, 'a/b/c')).toEqual([7, 8, 9, 10]);
+
+    // The program's version: before any command only; after one it is that command's option or unknown.
+    expect(await modelreg(['--version'], { cwd })).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    expect(await modelreg(['-V'], { cwd })).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    await expectUsageError(['ls', '--version'], cwd, "unknown option '--version'");
+    await expectUsageError(['info', 'a/b/c', '-V'], cwd, "unknown option '-V'");
+  }));
+
+it('accepts the global options before and after the command name', () =>
+  withTempDir(async (cwd) => {
+    await writeFile(join(cwd, 'model.bin'), 'weights');
+    const before = await modelreg(['--registry', 'elsewhere', '--json', '--no-progress', 'push', 'a/b/c', 'model.bin'], { cwd });
+    expect(before).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(before.stdout)).toMatchObject({ ref: 'a/b/c@1' });
+    const after = await modelreg(['push', 'a/b/c', 'model.bin', '-r', 'elsewhere', '--json', '--progress', '--version', '5'], { cwd });
+    expect(after).toMatchObject({ code: 0 });
+    expect(JSON.parse(after.stdout)).toMatchObject({ ref: 'a/b/c@5' });
+    expect(await modelregJson(['ls', 'a/b/c', '--registry', 'elsewhere'], { cwd })).toMatchObject({ versions: [{ version: 1 }, { version: 5 }] });
+    expect(await readdir(cwd)).toEqual(expect.not.arrayContaining(['.modelreg']));
+    expect(await modelregJson(['alias', 'set', 'a/b/c@5', 'staging', '--registry', 'elsewhere'], { cwd })).toMatchObject({ alias: 'staging', version: 5 });
+    expect(await modelregJson(['-r', 'nowhere', 'info', 'a/b/c@staging', '-r', 'elsewhere'], { cwd })).toMatchObject({ ref: 'a/b/c@5' });
+    const debug = await modelreg(['info', 'a/b/c@staging', '--registry', 'nowhere', '--debug'], { cwd });
+    expect(debug).toMatchObject({ code: 1, stdout: '' });
+    expect(debug.stderr).toMatch(/^NotFoundError: .*\n\s+at /);
+  }));
 
 it('rejects artifact names that clash as a file and a folder or only by case', () =>
   withTempDir(async (cwd) => {

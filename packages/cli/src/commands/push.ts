@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
-import { ARTIFACT_KINDS, type ArtifactInput, type ArtifactKind, type PushMeta } from '@modelreg/core';
+import { ARTIFACT_KINDS, type ArtifactInput, type ArtifactKind, type PushMeta, type RefInput, parseRef, parseVersionText } from '@modelreg/core';
 import type { Command } from 'commander';
 import { type Context, action } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -21,6 +21,7 @@ interface PushOptions {
   dependency?: string[];
   dataStart?: string;
   dataEnd?: string;
+  version?: string;
 }
 
 interface FoundFile {
@@ -47,21 +48,40 @@ export function registerPush(program: Command, io: Io): void {
     .option('--dependency <[role=]ref>', 'a model version this one was built from; role defaults to "source"', collect)
     .option('--data-start <date>', 'start of the training data range')
     .option('--data-end <date>', 'end of the training data range')
+    .option('--version <n>', 'claim version n, the same as ref@n')
     .action(action(io, push));
 }
 
 async function push(context: Context, ref: string, paths: string[], options: PushOptions): Promise<void> {
+  const target = targetRef(ref, options.version);
   const files = await findFiles(paths, context.io.cwd);
   const artifacts = buildArtifacts(files, options);
   const meta = await buildMeta(options);
   const registry = await context.registry();
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
-  const result = await withTransferProgress(context, 'push', totalBytes, (onProgress) => registry.push(ref, artifacts, meta, { onProgress }));
+  const result = await withTransferProgress(context, 'push', totalBytes, (onProgress) => registry.push(target, artifacts, meta, { onProgress }));
   const { manifest, uploadedBytes, reusedArtifacts } = result;
   context.print({ ref: result.ref, store: result.store, product: result.product, type: result.type, version: result.version, uploadedBytes, reusedArtifacts, manifest }, () =>
     `Pushed ${result.ref}: ${manifest.artifacts.length} artifact(s), ${formatBytes(totalBytes)}; ` +
     `${formatBytes(uploadedBytes)} uploaded${reusedArtifacts.length ? `, ${reusedArtifacts.length} already stored` : ''}.`,
   );
+}
+
+/** `--version N` is the old training CLI's spelling of `ref@N`; a ref naming another version is a contradiction. */
+function targetRef(ref: string, version: string | undefined): RefInput {
+  if (version === undefined) return ref;
+  let number: number | undefined;
+  try {
+    number = parseVersionText(version);
+  } catch {
+    // "0" or a number beyond 2^53: reported below like any other text that is no version
+  }
+  if (number === undefined) throw new UsageError(`--version expects a version number such as 7, got ${JSON.stringify(version)}.`);
+  const { store, product, type, selector } = parseRef(ref);
+  if (ref.includes('@') && !(selector.kind === 'version' && selector.version === number)) {
+    throw new UsageError(`${ref} and --version ${version} name different versions; give the version once, as @N or as --version N.`);
+  }
+  return { store, product, type, version: number };
 }
 
 /** Files named on the command line, folders expanded; missing paths are reported before anything moves. */
