@@ -1,5 +1,5 @@
 import { expect, it } from '@jest/globals';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { modelreg, modelregJson, withTempDir } from './support/cli.js';
 
@@ -54,6 +54,52 @@ it('accepts the global options before and after the command name', () =>
     const debug = await modelreg(['info', 'a/b/c@staging', '--registry', 'nowhere', '--debug'], { cwd });
     expect(debug).toMatchObject({ code: 1, stdout: '' });
     expect(debug.stderr).toMatch(/^NotFoundError: .*\n\s+at /);
+  }));
+
+it('follows symlinks in a pushed folder, says so, and fails on a broken one', () =>
+  withTempDir(async (cwd) => {
+    await mkdir(join(cwd, 'model', 'sub'), { recursive: true });
+    await mkdir(join(cwd, 'shared'));
+    await writeFile(join(cwd, 'model', 'weights.bin'), 'weights');
+    await writeFile(join(cwd, 'shared', 'vocab.json'), '{"vocab":1}');
+    await writeFile(join(cwd, 'shared', 'config.json'), '{}');
+    await symlink('../shared/vocab.json', join(cwd, 'model', 'vocab.json'));
+    await symlink(join(cwd, 'shared', 'config.json'), join(cwd, 'model', 'sub', 'config.json'));
+
+    const pushed = await modelregJson(['push', 'a/b/c', 'model'], { cwd });
+    expect(pushed.manifest.artifacts.map((artifact: { name: string; size: number }) => [artifact.name, artifact.size])).toEqual([
+      ['sub/config.json', 2],
+      ['vocab.json', 11],
+      ['weights.bin', 7],
+    ]);
+    expect(pushed.followedSymlinks).toEqual([
+      { path: join('model', 'sub', 'config.json'), target: join(cwd, 'shared', 'config.json') },
+      { path: join('model', 'vocab.json'), target: '../shared/vocab.json' },
+    ]);
+    const human = await modelreg(['push', 'a/b/c', 'model'], { cwd });
+    expect(human).toMatchObject({ code: 0, stderr: '' });
+    expect(human.stdout).toMatch(/^Pushed a\/b\/c@2: 3 artifact\(s\), .*; followed 2 symlinks\.\n$/);
+    expect((await modelregJson(['push', 'a/b/c', join('model', 'weights.bin')], { cwd })).followedSymlinks).toEqual([]);
+
+    await symlink('../shared/missing.bin', join(cwd, 'model', 'sub', 'broken.bin'));
+    await expectUsageError(['push', 'a/b/c', 'model'], cwd, `${join('model', 'sub', 'broken.bin')} is a broken symlink: its target ../shared/missing.bin does not exist`);
+    await expectUsageError(['push', 'a/b/c', join('model', 'sub', 'broken.bin')], cwd, 'is a broken symlink: its target ../shared/missing.bin does not exist');
+    expect(await versionsOf(cwd, 'a/b/c')).toEqual([1, 2, 3]);
+  }));
+
+it('follows a symlinked folder inside a pushed folder, and refuses a link back into the folder being walked', () =>
+  withTempDir(async (cwd) => {
+    await mkdir(join(cwd, 'model'));
+    await mkdir(join(cwd, 'encoders'));
+    await writeFile(join(cwd, 'model', 'weights.bin'), 'weights');
+    await writeFile(join(cwd, 'encoders', 'onehot.json'), '{}');
+    await symlink('../encoders', join(cwd, 'model', 'encoders'));
+    const pushed = await modelregJson(['push', 'a/b/c', 'model'], { cwd });
+    expect(pushed.manifest.artifacts.map((artifact: { name: string }) => artifact.name)).toEqual(['encoders/onehot.json', 'weights.bin']);
+    expect(pushed.followedSymlinks).toEqual([{ path: join('model', 'encoders'), target: '../encoders' }]);
+
+    await symlink('..', join(cwd, 'encoders', 'loop'));
+    await expectUsageError(['push', 'a/b/c', 'model'], cwd, `${join('model', 'encoders', 'loop')} is a symlink to a folder that contains it`);
   }));
 
 it('rejects artifact names that clash as a file and a folder or only by case', () =>
