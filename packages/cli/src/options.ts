@@ -20,9 +20,13 @@ export function splitKeyValue(text: string, option: string): [string, string] {
   return [text.slice(0, equals), text.slice(equals + 1)];
 }
 
+/** A decimal number: `10`, `-1.5`, `.5`, `2e-3`. `Number()` alone would also take `0x10`, `0b1`, `Infinity` and `""`. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
 export function parseNumber(text: string, what: string): number {
-  const value = text.trim() === '' ? Number.NaN : Number(text);
-  if (!Number.isFinite(value)) throw new UsageError(`${what} must be a finite number, got ${JSON.stringify(text)}.`);
+  const trimmed = text.trim();
+  const value = DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
+  if (!Number.isFinite(value)) throw new UsageError(`${what} must be a finite number, got ${JSON.stringify(text)}: write it in decimal, e.g. 10, -1.5, .5 or 2e-3.`);
   return value;
 }
 

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { registerAliases } from './commands/aliases.js';
 import { registerCompare } from './commands/compare.js';
 import { registerInfo } from './commands/info.js';
@@ -17,16 +17,27 @@ import { URL_FORMS } from './registry-url.js';
 /** The package's own version, read from package.json (next to dist/) so the two cannot drift. */
 const { version: VERSION } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-/** The `modelreg` command tree; the global options are accepted before or after the command name. */
+/** Options every command accepts, before or after its name (see `GlobalOptions`). */
+function globalOptions(): Option[] {
+  return [
+    new Option('-r, --registry <url>', `where the registry lives: ${URL_FORMS} (default: $MODELREG_REGISTRY, else "registry" in ${CONFIG_FILE_NAME}, else ${DEFAULT_REGISTRY})`),
+    new Option('--json', 'print one JSON document on stdout instead of tables'),
+    new Option('--progress', 'show progress bars even when stderr is not a terminal'),
+    new Option('--no-progress', 'never show progress bars'),
+    new Option('--debug', 'print stack traces of errors'),
+  ];
+}
+
+/**
+ * The `modelreg` command tree. Options are positional: the program's own (`--version`) count only
+ * before the command name, so no command's option (`push --version 7`) is taken by them. The global
+ * options are declared on every command as well, so they still work before or after the name.
+ */
 export function buildProgram(io: Io): Command {
   const program = new Command('modelreg')
     .description('Push, pull, list, compare, promote and clean up model versions on a local folder, S3 or Azure Blob Storage.')
-    .version(VERSION)
-    .option('-r, --registry <url>', `where the registry lives: ${URL_FORMS} (default: $MODELREG_REGISTRY, else "registry" in ${CONFIG_FILE_NAME}, else ${DEFAULT_REGISTRY})`)
-    .option('--json', 'print one JSON document on stdout instead of tables')
-    .option('--progress', 'show progress bars even when stderr is not a terminal')
-    .option('--no-progress', 'never show progress bars')
-    .option('--debug', 'print stack traces of errors')
+    .version(VERSION, '-V, --version')
+    .enablePositionalOptions()
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({
@@ -35,9 +46,33 @@ export function buildProgram(io: Io): Command {
       // Usage errors read like every other error: one line, prefixed with the program name.
       outputError: (text, write) => write(`modelreg: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see modelreg --help)\n`),
     });
-  // Commands copy exitOverride and the output settings above when they are added, so these come first.
+  for (const option of globalOptions()) program.addOption(option);
+  // Commands copy exitOverride, the output settings and positional options when they are added, so these come first.
   for (const register of [registerPush, registerPull, registerList, registerInfo, registerCompare, registerAliases, registerRemove, registerPurge, registerMaintenance]) {
     register(program, io);
   }
+  for (const command of descendants(program)) for (const option of globalOptions()) command.addOption(option);
+  // Commander lets a parent's value win over its command's; the one typed last (nearest the command) should.
+  program.hook('preAction', (_program, actionCommand) => {
+    for (const command of [...ancestry(actionCommand)].reverse()) {
+      for (const key of GLOBAL_KEYS) {
+        if (command.getOptionValueSource(key) === 'cli') program.setOptionValueWithSource(key, command.getOptionValue(key), 'cli');
+      }
+    }
+  });
   return program;
+}
+
+const GLOBAL_KEYS = new Set(globalOptions().map((option) => option.attributeName()));
+
+function* descendants(command: Command): Generator<Command> {
+  for (const child of command.commands) {
+    yield child;
+    yield* descendants(child);
+  }
+}
+
+/** `command` and its ancestors below the program, nearest first. */
+function* ancestry(command: Command): Generator<Command> {
+  for (let current: Command | null = command; current?.parent; current = current.parent) yield current;
 }

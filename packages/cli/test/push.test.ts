@@ -29,6 +29,7 @@ it('pushes files and folders with kinds, folds, metadata and dependencies, and p
       version: 1,
       uploadedBytes: 7,
       reusedArtifacts: [],
+      followedSymlinks: [],
       manifest: expect.objectContaining({ schemaVersion: 2, version: 1, metrics: { auc: 0.9 } }),
     });
 

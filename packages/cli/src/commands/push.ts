@@ -1,6 +1,7 @@
-import { readdir, stat } from 'node:fs/promises';
-import { basename, join, relative, resolve, sep } from 'node:path';
-import { ARTIFACT_KINDS, type ArtifactInput, type ArtifactKind, type PushMeta } from '@modelreg/core';
+import type { Stats } from 'node:fs';
+import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { ARTIFACT_KINDS, type ArtifactInput, type ArtifactKind, type PushMeta, type RefInput, parseRef, parseVersionText } from '@modelreg/core';
 import type { Command } from 'commander';
 import { type Context, action } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -21,12 +22,19 @@ interface PushOptions {
   dependency?: string[];
   dataStart?: string;
   dataEnd?: string;
+  version?: string;
 }
 
 interface FoundFile {
   name: string;
   path: string;
   size: number;
+}
+
+/** A symlink whose target was pushed: `path` as the user would write it, `target` as the link holds it. */
+interface FollowedLink {
+  path: string;
+  target: string;
 }
 
 export function registerPush(program: Command, io: Io): void {
@@ -47,50 +55,102 @@ export function registerPush(program: Command, io: Io): void {
     .option('--dependency <[role=]ref>', 'a model version this one was built from; role defaults to "source"', collect)
     .option('--data-start <date>', 'start of the training data range')
     .option('--data-end <date>', 'end of the training data range')
+    .option('--version <n>', 'claim version n, the same as ref@n')
     .action(action(io, push));
 }
 
 async function push(context: Context, ref: string, paths: string[], options: PushOptions): Promise<void> {
-  const files = await findFiles(paths, context.io.cwd);
+  const target = targetRef(ref, options.version);
+  const { files, links } = await findFiles(paths, context.io.cwd);
   const artifacts = buildArtifacts(files, options);
   const meta = await buildMeta(options);
   const registry = await context.registry();
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
-  const result = await withTransferProgress(context, 'push', totalBytes, (onProgress) => registry.push(ref, artifacts, meta, { onProgress }));
+  const result = await withTransferProgress(context, 'push', totalBytes, (onProgress) => registry.push(target, artifacts, meta, { onProgress }));
   const { manifest, uploadedBytes, reusedArtifacts } = result;
-  context.print({ ref: result.ref, store: result.store, product: result.product, type: result.type, version: result.version, uploadedBytes, reusedArtifacts, manifest }, () =>
+  const json = { ref: result.ref, store: result.store, product: result.product, type: result.type, version: result.version, uploadedBytes, reusedArtifacts, followedSymlinks: links, manifest };
+  context.print(json, () =>
     `Pushed ${result.ref}: ${manifest.artifacts.length} artifact(s), ${formatBytes(totalBytes)}; ` +
-    `${formatBytes(uploadedBytes)} uploaded${reusedArtifacts.length ? `, ${reusedArtifacts.length} already stored` : ''}.`,
+    `${formatBytes(uploadedBytes)} uploaded${reusedArtifacts.length ? `, ${reusedArtifacts.length} already stored` : ''}` +
+    `${links.length ? `; followed ${links.length} symlink${links.length === 1 ? '' : 's'}` : ''}.`,
   );
 }
 
-/** Files named on the command line, folders expanded; missing paths are reported before anything moves. */
-async function findFiles(paths: string[], cwd: string): Promise<FoundFile[]> {
-  const found: FoundFile[] = [];
-  for (const given of paths) {
-    const path = resolve(cwd, given);
-    const info = await stat(path).catch(() => {
-      throw new UsageError(`${given} does not exist (relative paths resolve from ${cwd}).`);
-    });
-    if (info.isDirectory()) {
-      for (const file of await walk(path)) found.push({ name: relative(path, file.path).split(sep).join('/'), ...file });
-    } else {
-      found.push({ name: basename(path), path, size: info.size });
-    }
+/** `--version N` is the old training CLI's spelling of `ref@N`; a ref naming another version is a contradiction. */
+function targetRef(ref: string, version: string | undefined): RefInput {
+  if (version === undefined) return ref;
+  let number: number | undefined;
+  try {
+    number = parseVersionText(version);
+  } catch {
+    // "0" or a number beyond 2^53: reported below like any other text that is no version
   }
-  if (found.length === 0) throw new UsageError(`Nothing to push: ${paths.join(', ')} holds no files.`);
-  return found;
+  if (number === undefined) throw new UsageError(`--version expects a version number such as 7, got ${JSON.stringify(version)}.`);
+  const { store, product, type, selector } = parseRef(ref);
+  if (ref.includes('@') && !(selector.kind === 'version' && selector.version === number)) {
+    throw new UsageError(`${ref} and --version ${version} name different versions; give the version once, as @N or as --version N.`);
+  }
+  return { store, product, type, version: number };
 }
 
-async function walk(dir: string): Promise<Array<{ path: string; size: number }>> {
+/**
+ * Files named on the command line, folders expanded and symlinks followed (each one reported);
+ * missing paths and broken links are reported before anything moves.
+ */
+async function findFiles(paths: string[], cwd: string): Promise<{ files: FoundFile[]; links: FollowedLink[] }> {
+  const files: FoundFile[] = [];
+  const links: FollowedLink[] = [];
+  for (const given of paths) {
+    const path = resolve(cwd, given);
+    const info = await lstat(path).catch(() => {
+      throw new UsageError(`${given} does not exist (relative paths resolve from ${cwd}).`);
+    });
+    const target = info.isSymbolicLink() ? await follow(path, given, links) : info;
+    if (target.isDirectory()) {
+      for (const file of await walk(path, given, [await realpath(path)], links)) files.push({ name: relative(path, file.path).split(sep).join('/'), ...file });
+    } else {
+      files.push({ name: basename(path), path, size: target.size });
+    }
+  }
+  if (files.length === 0) throw new UsageError(`Nothing to push: ${paths.join(', ')} holds no files.`);
+  return { files, links };
+}
+
+/** What a symlink points at, recorded as followed; a broken link is a usage error naming both ends. */
+async function follow(path: string, shown: string, links: FollowedLink[]): Promise<Stats> {
+  const target = await readlink(path);
+  const info = await stat(path).catch(() => {
+    throw new UsageError(`${shown} is a broken symlink: its target ${target} does not exist. Fix or remove the link.`);
+  });
+  links.push({ path: shown, target });
+  return info;
+}
+
+/** Every file under `dir`, sorted by name; `folders` are the real paths of the folders being walked, to stop link cycles. */
+async function walk(dir: string, shown: string, folders: string[], links: FollowedLink[]): Promise<Array<{ path: string; size: number }>> {
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
   const files: Array<{ path: string; size: number }> = [];
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await walk(path)));
-    else if (entry.isFile()) files.push({ path, size: (await stat(path)).size });
+    const shownPath = join(shown, entry.name);
+    const info = entry.isSymbolicLink() ? await follow(path, shownPath, links) : entry;
+    if (info.isDirectory()) {
+      const real = entry.isSymbolicLink() ? await realpath(path) : join(folders.at(-1)!, entry.name);
+      if (entry.isSymbolicLink() && folders.some((folder) => isWithin(folder, real))) {
+        throw new UsageError(`${shownPath} is a symlink to a folder that contains it (${real}); following it would never end. Remove the link.`);
+      }
+      files.push(...(await walk(path, shownPath, [...folders, real], links)));
+    } else if (info.isFile()) {
+      files.push({ path, size: (await stat(path)).size });
+    }
   }
   return files;
+}
+
+/** True when `path` is `folder` or lies inside it. */
+function isWithin(path: string, folder: string): boolean {
+  const rest = relative(folder, path);
+  return rest === '' || (!isAbsolute(rest) && rest.split(sep)[0] !== '..');
 }
 
 /** Reads `[artifact=]value` options: a value for one artifact, or, without a name, for every artifact. */

@@ -8,7 +8,7 @@ import { type Digest, sha256 } from '../format/digest.js';
 import { HashingStream, VerifyingStream } from './hashing-streams.js';
 import { IntegrityError, NotFoundError } from '../errors.js';
 import type { KeyScheme } from '../format/keys.js';
-import type { ByteRange, ObjectInfo, ObjectStore } from '../store/object-store.js';
+import type { ByteRange, GetResult, ObjectInfo, ObjectStore } from '../store/object-store.js';
 import { hashFile } from './hash-worker.js';
 import { type RangedDownloadSettings, downloadRanges } from './ranged-download.js';
 import { type ArtifactSource, openSource } from './sources.js';
@@ -168,7 +168,7 @@ export class BlobStore {
 
   /** A stream of the blob's bytes that fails with `IntegrityError` unless they match digest and size. */
   async open(blob: { digest: Digest; size: number }, label: string, { signal }: Signal = {}): Promise<Readable> {
-    const body = await this.read(blob.digest, label, signal);
+    const body = await this.read(blob, label, signal);
     const verifier = new VerifyingStream(blob, label);
     // The consumer sees any read or integrity error on the returned stream; destroying it stops the read.
     pipelineWithCallback(body, verifier, () => {});
@@ -187,21 +187,35 @@ export class BlobStore {
    */
   async downloadToNewFile(blob: { digest: Digest; size: number }, label: string, path: string, options: DownloadOptions): Promise<void> {
     if (blob.size >= options.rangeThresholdBytes) {
-      return downloadRanges((range, signal) => this.read(blob.digest, label, signal, range), blob, label, path, options);
+      return downloadRanges((range, signal) => this.read(blob, label, signal, range), blob, label, path, options);
     }
     const { signal, onBytes, durable } = options;
-    const body = withByteCount(await this.read(blob.digest, label, signal), onBytes);
+    const body = withByteCount(await this.read(blob, label, signal), onBytes);
     await writeNewFile(path, body, { signal, durable, through: [new VerifyingStream(blob, label)] });
   }
 
-  private async read(digest: Digest, label: string, signal: AbortSignal | undefined, range?: ByteRange): Promise<Readable> {
-    const key = this.key(digest);
+  /**
+   * Opens the blob's bytes (or a range of them). The stored object's size is checked on every read,
+   * ranged ones too: a ranged download reads only the bytes the manifest counts, so bytes appended
+   * to the object would otherwise go unnoticed.
+   */
+  private async read(blob: { digest: Digest; size: number }, label: string, signal: AbortSignal | undefined, range?: ByteRange): Promise<Readable> {
+    const key = this.key(blob.digest);
+    let stored: GetResult;
     try {
-      return (await this.backend.get(key, { signal, range })).body;
+      stored = await this.backend.get(key, { signal, range });
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
       throw new NotFoundError(`${label}: blob ${key} is missing from the store; the version cannot be read until it is pushed again.`, { key, cause: error });
     }
+    if (stored.size !== blob.size) {
+      stored.body.destroy();
+      throw new IntegrityError(
+        `${label}: blob ${key} is ${stored.size} bytes in the store but the manifest records ${blob.size}; the stored blob is corrupt or was replaced. Run verify, and push the file again.`,
+        { key },
+      );
+    }
+    return stored.body;
   }
 }
 

@@ -69,11 +69,9 @@ export function validatePushInput(artifacts: readonly ArtifactInput[], meta: Pus
   );
   const parsedMeta = parseOptions(pushMetaSchema, meta, 'push metadata') as ValidatedMeta;
 
-  const names = new Set<string>();
-  for (const { name } of parsedArtifacts) {
-    if (names.has(name)) throw new InvalidInputError(`Artifact name "${name}" appears twice; names must be unique within a version.`);
-    names.add(name);
-  }
+  const names = new Set(parsedArtifacts.map((artifact) => artifact.name));
+  const clash = artifactNameClash(parsedArtifacts.map((artifact) => artifact.name));
+  if (clash) throw new InvalidInputError(`${clash} Rename one of them: every version must be pullable into a folder on any filesystem.`);
   for (const artifact of parsedArtifacts) {
     for (const needed of artifact.dependsOn) {
       if (!names.has(needed)) {
@@ -88,6 +86,38 @@ export function validatePushInput(artifacts: readonly ArtifactInput[], meta: Pus
   }
   assertAcyclic(parsedArtifacts);
   return { artifacts: parsedArtifacts, meta: parsedMeta };
+}
+
+/**
+ * Why a version's artifact names cannot all be files under one folder, or undefined when they can:
+ * a name given twice, a name that is also the folder of another (`a` and `a/b`), or names that
+ * differ only in case (`M` and `m`), which are one file on case-insensitive filesystems.
+ */
+export function artifactNameClash(names: readonly string[]): string | undefined {
+  const files = new Map<string, string>(); // case-folded name -> name
+  const folders = new Map<string, string>(); // case-folded folder -> a name inside it
+  for (const name of names) {
+    const folded = name.toLowerCase();
+    const same = files.get(folded);
+    if (same === name) return `Artifact name "${name}" appears twice; names must be unique within a version.`;
+    if (same !== undefined) return `Artifact names "${same}" and "${name}" differ only in case; they would be one file on case-insensitive filesystems (macOS, Windows).`;
+    const inside = folders.get(folded);
+    if (inside !== undefined) return fileAndFolder(name, inside);
+    files.set(folded, name);
+    const segments = folded.split('/');
+    for (let end = 1; end < segments.length; end++) {
+      const folder = segments.slice(0, end).join('/');
+      const file = files.get(folder);
+      if (file !== undefined) return fileAndFolder(file, name);
+      if (!folders.has(folder)) folders.set(folder, name);
+    }
+  }
+  return undefined;
+}
+
+function fileAndFolder(file: string, inside: string): string {
+  const caseOnly = !inside.startsWith(`${file}/`);
+  return `Artifact names "${file}" and "${inside}" clash: "${file}" would be a file and also the folder holding "${inside}"${caseOnly ? ' on case-insensitive filesystems' : ''}.`;
 }
 
 function assertAcyclic(artifacts: ReadonlyArray<{ name: string; dependsOn: string[] }>): void {
