@@ -65,6 +65,11 @@ describe('artifact names that cannot share a folder', () => {
     await expect(attempt).rejects.toThrow(new RegExp(`shop/sales/xgb@1 cannot be pulled into a folder: .*"${first}" and "${second}".*push the version again`));
     await expect(registry.pull(LINE, join(dir, 'new'))).rejects.toThrow(IntegrityError);
     expect(await tree(dir)).toEqual({ 'kept.txt': 'mine' });
+    const cacheDir = join(dir, 'cache');
+    const loader = createLoader({ registry, cacheDir });
+    await expect(loader.load(LINE)).rejects.toThrow(/shop\/sales\/xgb@1 cannot be loaded into a folder/);
+    await loader.close();
+    await rm(cacheDir, { recursive: true, force: true });
 
     // Either artifact alone can still be pulled.
     expect(Object.keys((await registry.pull(LINE, join(dir, 'one'), { artifacts: [second] })).files)).toEqual([second]);

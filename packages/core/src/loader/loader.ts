@@ -6,6 +6,7 @@ import type { Digest } from '../format/digest.js';
 import { BackendError } from '../errors.js';
 import { type Manifest, decodeManifest } from '../format/manifest.js';
 import { type ModelRef, type RefInput, formatRef, parseRef } from '../format/refs.js';
+import { assertNamesFitAFolder } from '../registry/pull.js';
 import type { CallOptions, RegistryReadApi, ResolvedVersion } from '../registry/types.js';
 import { AliasCache } from './alias-cache.js';
 import { BlobCache } from './blob-cache.js';
@@ -81,6 +82,7 @@ export class Loader {
       const name = { store: parsed.store, product: parsed.product, type: parsed.type };
       const resolved = { ...name, version, ref: formatRef({ ...name, version }) };
       const manifest = await this.manifestOf(resolved, signal);
+      assertNamesFitAFolder(resolved.ref, manifest.artifacts, 'loaded');
       const release = await this.pin(resolved.ref, manifest);
       try {
         const downloadedBytes = await this.assembling.run(resolved.ref, () => this.assemble(resolved, manifest, signal));

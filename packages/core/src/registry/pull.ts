@@ -41,14 +41,7 @@ export async function pullVersion(puller: Puller, target: PullTarget, dir: strin
   const manifest = await manifestOf(puller.reader, target, options);
   const resolved = resolvedVersion(manifest, manifest.version);
   const wanted = options.artifacts === undefined ? manifest.artifacts : selectArtifacts(manifest, options.artifacts);
-  const clash = artifactNameClash(wanted.map((artifact) => artifact.name));
-  if (clash) {
-    // Stored data the registry can no longer honour, not a bad argument: an integrity problem of the version.
-    throw new IntegrityError(
-      `${resolved.ref} cannot be pulled into a folder: ${clash} It was pushed before modelreg refused such names; pull its artifacts one at a time, or push the version again with distinct names.`,
-      { key: resolved.ref },
-    );
-  }
+  assertNamesFitAFolder(resolved.ref, wanted, 'pulled');
   await mkdir(dir, { recursive: true });
   const staging = await mkdtemp(join(dir, '.modelreg-pull-'));
   try {
@@ -155,6 +148,21 @@ export async function pullStack(puller: Puller, target: PullTarget, dir: string,
 function selectArtifacts(manifest: Manifest, names: readonly string[]): Artifact[] {
   const selected = new Set(names.map((name) => findArtifact(manifest, name)));
   return manifest.artifacts.filter((artifact) => selected.has(artifact));
+}
+
+/**
+ * Fails before anything is written when artifact names would clash as files in one folder (a
+ * version pushed before such names were refused). Stored data the registry can no longer honour,
+ * not a bad argument: an integrity problem of the version.
+ */
+export function assertNamesFitAFolder(ref: string, artifacts: readonly Artifact[], verb: 'pulled' | 'loaded'): void {
+  const clash = artifactNameClash(artifacts.map((artifact) => artifact.name));
+  if (clash) {
+    throw new IntegrityError(
+      `${ref} cannot be ${verb} into a folder: ${clash} It was pushed before modelreg refused such names; pull its artifacts one at a time, or push the version again with distinct names.`,
+      { key: ref },
+    );
+  }
 }
 
 export function findArtifact(manifest: Manifest, artifactName: string): Artifact {
