@@ -1,8 +1,8 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { ContainerClient } from '@azure/storage-blob';
 import {
-  BackendError, type GetOptions, type GetResult, InvalidInputError, type ListEntry, type ListOptions, NotFoundError, type ObjectInfo,
-  type ObjectStore, type OperationOptions, type PutBody, type PutOptions, type PutResult, type StoreCapabilities, throwIfAborted,
+  BackendError, type GetOptions, type GetResult, type ListEntry, type ListOptions, NotFoundError, type ObjectInfo,
+  type ObjectStore, type OperationOptions, type PutBody, type PutOptions, type PutResult, type StoreCapabilities,
 } from '@modelreg/core';
 import { uploadBlocks } from './block-upload.js';
 import { createContainerClient } from './container-client.js';
@@ -38,7 +38,6 @@ export class AzureBlobStore implements ObjectStore {
   }
 
   async put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
-    throwIfAborted(options.signal, key);
     const size = body instanceof Readable ? options.size : body.length;
     const etag = await uploadBlocks(this.containerClient.getBlockBlobClient(this.blobName(key)), body instanceof Readable ? body : Readable.from([body]), {
       key,
@@ -55,17 +54,7 @@ export class AzureBlobStore implements ObjectStore {
   }
 
   async get(key: string, options: GetOptions = {}): Promise<GetResult> {
-    throwIfAborted(options.signal, key);
     const { range } = options;
-    if (range && !(isByteCount(range.offset) && (range.length === undefined || isByteCount(range.length)))) {
-      throw new InvalidInputError(`Invalid range for ${key}: offset and length must be whole numbers of bytes, not negative`, { key });
-    }
-    if (range?.length === 0) {
-      // The SDK reads a count of 0 as "to the end".
-      const info = await this.head(key, options);
-      if (!info) throw new NotFoundError(`Object "${key}" in ${this.description} does not exist`, { key });
-      return { ...info, body: Readable.from([]) };
-    }
     const translate = (error: unknown) => this.translate(error, 'get', key, options.signal);
     const response = await this.containerClient
       .getBlobClient(this.blobName(key))
@@ -84,7 +73,6 @@ export class AzureBlobStore implements ObjectStore {
   }
 
   async head(key: string, options: OperationOptions = {}): Promise<ObjectInfo | undefined> {
-    throwIfAborted(options.signal, key);
     try {
       const properties = await this.containerClient.getBlobClient(this.blobName(key)).getProperties({ abortSignal: options.signal });
       return { size: properties.contentLength!, etag: normalizeEtag(properties.etag!), lastModified: properties.lastModified! };
@@ -106,7 +94,6 @@ export class AzureBlobStore implements ObjectStore {
   }
 
   async delete(keys: readonly string[], options: OperationOptions = {}): Promise<void> {
-    throwIfAborted(options.signal);
     if (keys.length === 0) return;
     await deleteBlobs(
       this.containerClient,
@@ -122,7 +109,6 @@ export class AzureBlobStore implements ObjectStore {
 
   /** Sets (empty) metadata: a server-side write that moves Last-Modified (and the ETag) without moving data. */
   async touch(key: string, options: OperationOptions = {}): Promise<void> {
-    throwIfAborted(options.signal, key);
     await this.containerClient
       .getBlobClient(this.blobName(key))
       .setMetadata({}, { abortSignal: options.signal })
@@ -138,10 +124,6 @@ export class AzureBlobStore implements ObjectStore {
   private translate(error: unknown, operation: string, key: string | undefined, signal: AbortSignal | undefined): Error {
     return translateAzureError(error, { operation, key, store: this.description, container: this.containerClient.containerName, signal });
   }
-}
-
-function isByteCount(value: number): boolean {
-  return Number.isSafeInteger(value) && value >= 0;
 }
 
 /** Passes a download through, turning a failure mid-stream (after the SDK's resumes) into a core error. */

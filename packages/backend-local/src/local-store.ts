@@ -60,7 +60,6 @@ export class LocalStore implements ObjectStore {
   }
 
   async put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
-    throwIfAborted(options.signal, key);
     const staged = await this.stage(options);
     try {
       const source = body instanceof Readable ? body : Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)]);
@@ -74,7 +73,6 @@ export class LocalStore implements ObjectStore {
   }
 
   async get(key: string, options: GetOptions = {}): Promise<GetResult> {
-    throwIfAborted(options.signal, key);
     const path = this.pathOf(key);
     try {
       const file = await open(path, 'r');
@@ -89,7 +87,6 @@ export class LocalStore implements ObjectStore {
   }
 
   async head(key: string, options: OperationOptions = {}): Promise<ObjectInfo | undefined> {
-    throwIfAborted(options.signal, key);
     try {
       const info = await stat(this.pathOf(key), { bigint: true });
       return info.isFile() ? toInfo(info) : undefined;
@@ -118,7 +115,6 @@ export class LocalStore implements ObjectStore {
   }
 
   async delete(keys: readonly string[], options: OperationOptions = {}): Promise<void> {
-    throwIfAborted(options.signal);
     const limit = pLimit(DELETE_CONCURRENCY);
     const results = await Promise.allSettled(keys.map((key) => limit(() => this.deleteOne(key, options.signal))));
     const failures = results.flatMap((result, index) => (result.status === 'rejected' ? [{ key: keys[index]!, error: result.reason as Error }] : []));
@@ -131,7 +127,6 @@ export class LocalStore implements ObjectStore {
   }
 
   async touch(key: string, options: OperationOptions = {}): Promise<void> {
-    throwIfAborted(options.signal, key);
     const now = new Date();
     try {
       await utimes(this.pathOf(key), now, now);
@@ -142,7 +137,6 @@ export class LocalStore implements ObjectStore {
 
   /** A temp file in the store's own folder, so publishing it is a rename on the same filesystem. */
   async stage(options: OperationOptions = {}): Promise<LocalStagedWrite> {
-    throwIfAborted(options.signal);
     await mkdir(this.tempFolder, { recursive: true });
     // Once per store object, clear what crashed writers left; best effort, as a leftover only costs disk.
     await (this.staleTempsRemoved ??= removeStaleEntries(this.tempFolder, STALE_TEMP_MS).catch(() => 0));
@@ -203,12 +197,14 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  /** Maps a key to its file, refusing anything that could escape the folder or hit the store's own files. */
+  /**
+   * Maps a key to its file. Keys arrive validated by core's GuardedStore (no empty, "." or ".."
+   * segment); this refuses only what a filesystem adds: a "\\" or NUL in a segment, and the store's own files.
+   */
   pathOf(key: string): string {
     const segments = key.split('/');
-    const bad = segments.find((segment) => segment === '' || segment === '.' || segment === '..' || segment.includes('\\') || segment.includes('\0'));
-    if (bad !== undefined || segments[0] === INTERNAL_FOLDER) {
-      throw new InvalidInputError(`Key ${JSON.stringify(key)} is not valid for a local store: segments must be non-empty, not "." or "..", and not start with ${INTERNAL_FOLDER}.`, { key });
+    if (segments[0] === INTERNAL_FOLDER || segments.some((segment) => segment.includes('\\') || segment.includes('\0'))) {
+      throw new InvalidInputError(`Key ${JSON.stringify(key)} is not valid for a local store: no "\\" or NUL in a segment, and not under ${INTERNAL_FOLDER}.`, { key });
     }
     return join(this.root, ...segments);
   }

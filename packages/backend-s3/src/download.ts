@@ -3,7 +3,6 @@ import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s
 import { type ByteRange, type GetOptions, type GetResult, InvalidInputError } from '@modelreg/core';
 import { type S3Context, call, toStoreError } from './context.js';
 import { normalizeEtag } from './etag.js';
-import { requireObject } from './head.js';
 
 /**
  * Opens an object for reading. A whole object larger than `partSize` is read as `partSize` ranges,
@@ -12,7 +11,6 @@ import { requireObject } from './head.js';
  */
 export async function downloadObject(context: S3Context, key: string, options: GetOptions): Promise<GetResult> {
   const { range, signal } = options;
-  if (range?.length === 0) return emptyRange(context, key, options);
   if (range || context.downloadConcurrency === 1) {
     const whole = await openRange(context, key, range, signal);
     return { ...whole, body: translatedBody(context, key, whole.body, () => whole.body.destroy()) };
@@ -55,12 +53,6 @@ function rangeHeader(range: ByteRange): string {
 function totalSize(response: GetObjectCommandOutput): number {
   const total = response.ContentRange?.match(/\/(\d+)$/)?.[1];
   return total === undefined ? (response.ContentLength ?? 0) : Number(total);
-}
-
-/** S3 has no way to ask for zero bytes: answer from HeadObject. */
-async function emptyRange(context: S3Context, key: string, options: GetOptions): Promise<GetResult> {
-  const head = await requireObject(context, key, options.signal);
-  return { body: Readable.from([]), size: head.ContentLength ?? 0, etag: normalizeEtag(head.ETag), lastModified: head.LastModified ?? new Date(0) };
 }
 
 /**
