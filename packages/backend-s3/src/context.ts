@@ -5,7 +5,6 @@ import { missingBucketError, translateS3Error } from './translate-error.js';
 export interface TransferLimits {
   readonly partSize: number;
   readonly queueSize: number;
-  readonly downloadConcurrency: number;
 }
 
 export interface CallOptions {
@@ -18,7 +17,6 @@ export interface CallOptions {
 export class S3Context implements TransferLimits {
   readonly partSize: number;
   readonly queueSize: number;
-  readonly downloadConcurrency: number;
   private bucketConfirmed: Promise<void> | undefined;
 
   constructor(
@@ -28,7 +26,6 @@ export class S3Context implements TransferLimits {
   ) {
     this.partSize = limits.partSize;
     this.queueSize = limits.queueSize;
-    this.downloadConcurrency = limits.downloadConcurrency;
   }
 
   /**
