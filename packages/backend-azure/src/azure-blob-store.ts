@@ -1,19 +1,17 @@
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { ContainerClient } from '@azure/storage-blob';
 import {
   BackendError, type GetOptions, type GetResult, type ListEntry, type ListOptions, NotFoundError, type ObjectInfo,
   type ObjectStore, type OperationOptions, type PutBody, type PutOptions, type PutResult, type StoreCapabilities,
 } from '@modelreg/core';
-import { uploadBlocks } from './block-upload.js';
-import { createContainerClient } from './container-client.js';
-import { deleteBlobs } from './delete-blobs.js';
+import { createContainerClient } from './client.js';
+import { deleteBlobs } from './delete.js';
+import { downloadBlob } from './download.js';
 import { normalizeEtag } from './etag.js';
-import { listBlobs } from './listing.js';
-import { type AzureBlobStoreOptions, MAX_BLOCKS_PER_BLOB, type ParsedAzureBlobStoreOptions, parseOptions } from './options.js';
+import { listBlobs } from './list.js';
+import { type AzureBlobStoreOptions, MAX_BLOCKS_PER_BLOB, type ParsedAzureBlobStoreOptions, parseAzureBlobStoreOptions } from './options.js';
 import { translateAzureError } from './translate-error.js';
-
-/** Retries of a download stream that breaks mid-way, each resuming where it stopped. */
-const DOWNLOAD_RESUMES = 5;
+import { uploadBlob } from './upload.js';
 
 /**
  * An `ObjectStore` on one Azure Blob Storage container (or Azurite), optionally under a key prefix.
@@ -29,7 +27,7 @@ export class AzureBlobStore implements ObjectStore {
   private readonly root: string;
 
   constructor(options: AzureBlobStoreOptions) {
-    this.options = parseOptions(options);
+    this.options = parseAzureBlobStoreOptions(options);
     this.containerClient = createContainerClient(this.options);
     this.root = this.options.prefix === '' ? '' : `${this.options.prefix}/`;
     const url = new URL(this.containerClient.url);
@@ -39,7 +37,7 @@ export class AzureBlobStore implements ObjectStore {
 
   async put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
     const size = body instanceof Readable ? options.size : body.length;
-    const etag = await uploadBlocks(this.containerClient.getBlockBlobClient(this.blobName(key)), body instanceof Readable ? body : Readable.from([body]), {
+    const etag = await uploadBlob(this.containerClient.getBlockBlobClient(this.blobName(key)), body instanceof Readable ? body : Readable.from([body]), {
       key,
       // A body of known size gets blocks large enough to stay within Azure's block count.
       blockSize: Math.max(this.options.blockSize, Math.ceil((size ?? 0) / MAX_BLOCKS_PER_BLOB)),
@@ -54,22 +52,11 @@ export class AzureBlobStore implements ObjectStore {
   }
 
   async get(key: string, options: GetOptions = {}): Promise<GetResult> {
-    const { range } = options;
-    const translate = (error: unknown) => this.translate(error, 'get', key, options.signal);
-    const response = await this.containerClient
-      .getBlobClient(this.blobName(key))
-      .download(range?.offset ?? 0, range?.length, { abortSignal: options.signal, maxRetryRequests: DOWNLOAD_RESUMES })
-      .catch((error: unknown) => {
-        throw translate(error);
-      });
-    // A ranged answer reports the whole object's size after the slash of its Content-Range.
-    const total = response.contentRange?.match(/\/(\d+)$/)?.[1];
-    return {
-      size: total === undefined ? response.contentLength! : Number(total),
-      etag: normalizeEtag(response.etag!),
-      lastModified: response.lastModified!,
-      body: withTranslatedErrors(response.readableStreamBody as Readable, translate),
-    };
+    return downloadBlob(this.containerClient.getBlobClient(this.blobName(key)), {
+      range: options.range,
+      signal: options.signal,
+      translate: (error) => this.translate(error, 'get', key, options.signal),
+    });
   }
 
   async head(key: string, options: OperationOptions = {}): Promise<ObjectInfo | undefined> {
@@ -124,12 +111,4 @@ export class AzureBlobStore implements ObjectStore {
   private translate(error: unknown, operation: string, key: string | undefined, signal: AbortSignal | undefined): Error {
     return translateAzureError(error, { operation, key, store: this.description, container: this.containerClient.containerName, signal });
   }
-}
-
-/** Passes a download through, turning a failure mid-stream (after the SDK's resumes) into a core error. */
-function withTranslatedErrors(body: Readable, translate: (error: unknown) => Error): Readable {
-  const out = new PassThrough();
-  body.once('error', (error) => out.destroy(translate(error)));
-  out.once('close', () => body.destroy()); // a consumer that stops early ends the download too
-  return body.pipe(out);
 }

@@ -5,14 +5,14 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  BackendError, DurableFileWriter, InvalidInputError, PreconditionFailedError, describeIssues, removeStaleEntries, throwIfAborted,
+  BackendError, DurableFileWriter, InvalidInputError, PreconditionFailedError, removeStaleEntries, throwIfAborted,
   type GetOptions, type GetResult, type ListEntry, type ListOptions, type ObjectInfo, type ObjectStore,
   type OperationOptions, type PutBody, type PutOptions, type PutResult, type StagedWrite, type StoreCapabilities,
 } from '@modelreg/core';
 import pLimit from 'p-limit';
-import { z } from 'zod';
 import { KeyLocks } from './key-lock.js';
-import { sortedWalk } from './sorted-walk.js';
+import { listObjects } from './list.js';
+import { type LocalStoreOptions, parseLocalStoreOptions } from './options.js';
 import { translateFsError } from './translate-error.js';
 
 /** A temp file untouched this long belongs to a writer that crashed: a live write touches it with every chunk. */
@@ -22,18 +22,6 @@ const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
 export const INTERNAL_FOLDER = '.modelreg-internal';
 const DELETE_CONCURRENCY = 16;
 const READ_CHUNK_BYTES = 1 << 20;
-
-const localStoreOptionsSchema = z.strictObject({
-  /** The folder that holds the objects; created on first write. */
-  root: z.string().min(1, 'must name a folder, e.g. "./.modelreg"'),
-  /**
-   * fsync each object and its folder before a write returns, so a power loss never leaves a torn
-   * or lost object. Turn off only for throwaway stores. @default true
-   */
-  durable: z.boolean().default(true),
-});
-
-export type LocalStoreOptions = z.input<typeof localStoreOptionsSchema>;
 
 /**
  * `ObjectStore` on a local folder. Every write streams into a temp file inside the folder, is
@@ -50,10 +38,9 @@ export class LocalStore implements ObjectStore {
   private staleTempsRemoved: Promise<number> | undefined;
 
   constructor(options: LocalStoreOptions) {
-    const parsed = localStoreOptionsSchema.safeParse(options);
-    if (!parsed.success) throw new InvalidInputError(`Invalid LocalStore options: ${describeIssues(parsed.error)}.`);
-    this.root = resolve(parsed.data.root);
-    this.durable = parsed.data.durable;
+    const parsed = parseLocalStoreOptions(options);
+    this.root = resolve(parsed.root);
+    this.durable = parsed.durable;
     this.description = `local:${this.root}`;
     this.tempFolder = join(this.root, INTERNAL_FOLDER, 'tmp');
     this.locks = new KeyLocks(join(this.root, INTERNAL_FOLDER, 'locks'));
@@ -97,21 +84,9 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
-    const isInternal = (key: string) => key === INTERNAL_FOLDER || key.startsWith(`${INTERNAL_FOLDER}/`);
-    try {
-      for await (const entry of sortedWalk(this.root, prefix, options.delimiter === '/', isInternal)) {
-        throwIfAborted(options.signal, prefix);
-        if (entry.type === 'folder') {
-          yield { type: 'prefix', prefix: entry.prefix };
-          continue;
-        }
-        const info = await this.head(entry.key); // undefined when deleted since the folder was read
-        if (info) yield { type: 'object', key: entry.key, ...info };
-      }
-    } catch (error) {
-      throw translateFsError(error, prefix, this.root);
-    }
+  list(prefix: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
+    const skip = (key: string) => key === INTERNAL_FOLDER || key.startsWith(`${INTERNAL_FOLDER}/`);
+    return listObjects(this.root, prefix, options, { skip, head: (key) => this.head(key) });
   }
 
   async delete(keys: readonly string[], options: OperationOptions = {}): Promise<void> {

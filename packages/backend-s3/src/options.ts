@@ -1,5 +1,5 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { InvalidInputError, describeIssues, prefixSchema } from '@modelreg/core';
+import { parseOptions, prefixSchema } from '@modelreg/core';
 import { z } from 'zod';
 
 const MIB = 1024 * 1024;
@@ -119,7 +119,5 @@ export type ResolvedS3StoreOptions = z.output<typeof optionsSchema>;
 
 /** Validates options up front; the error names each offending field. */
 export function parseS3StoreOptions(options: S3StoreOptions): ResolvedS3StoreOptions {
-  const result = optionsSchema.safeParse(options);
-  if (!result.success) throw new InvalidInputError(`Invalid S3Store options: ${describeIssues(result.error)}.`);
-  return result.data;
+  return parseOptions(optionsSchema, options, 'S3Store options');
 }
