@@ -30,9 +30,9 @@ export class AzureBlobStore implements ObjectStore {
     this.options = parseAzureBlobStoreOptions(options);
     this.containerClient = createContainerClient(this.options);
     this.root = this.options.prefix === '' ? '' : `${this.options.prefix}/`;
-    const url = new URL(this.containerClient.url);
-    url.search = ''; // never show a SAS token
-    this.description = `azure:${url.href}${this.root === '' ? '' : `/${this.options.prefix}`}`;
+    // The location without credentials: no key, no SAS token, no endpoint.
+    const account = this.options.account ?? this.containerClient.accountName;
+    this.description = `az://${[account, this.containerClient.containerName, this.options.prefix].filter(Boolean).join('/')}`;
   }
 
   async put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {

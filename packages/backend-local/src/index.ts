@@ -1,2 +1,3 @@
 export { LocalStore, LocalStagedWrite, INTERNAL_FOLDER } from './local-store.js';
 export type { LocalStoreOptions } from './options.js';
+export { storeFromUrl } from './url.js';

@@ -41,7 +41,7 @@ export class LocalStore implements ObjectStore {
     const parsed = parseLocalStoreOptions(options);
     this.root = resolve(parsed.root);
     this.durable = parsed.durable;
-    this.description = `local:${this.root}`;
+    this.description = this.root;
     this.tempFolder = join(this.root, INTERNAL_FOLDER, 'tmp');
     this.locks = new KeyLocks(join(this.root, INTERNAL_FOLDER, 'locks'));
   }

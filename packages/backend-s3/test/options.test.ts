@@ -38,7 +38,8 @@ describe('S3Store options', () => {
     const store = new S3Store({ bucket: 'models', prefix: '/team-a/', client });
     expect(store.client).toBe(client);
     expect(store.prefix).toBe('team-a/');
-    expect(store.description).toBe('s3://models/team-a/');
+    expect(store.description).toBe('s3://models/team-a');
+    expect(new S3Store({ bucket: 'models', endpoint: 'http://127.0.0.1:9000' }).description).toBe('s3://models at http://127.0.0.1:9000');
   });
 
   it('defaults to the checksums S3-compatible servers accept when an endpoint is set, and to the SDK default on AWS', async () => {
