@@ -102,7 +102,7 @@ async function main() {
     const probe = createLoader({ registry, cacheDir: join(work, 'probe'), ...RANGE_OPTIONS }).options;
     console.log(
       `loader: ranged GETs of ${probe.rangeBytes / MIB} MiB, ${probe.rangeConcurrency} at once, for blobs >= ${probe.rangeThresholdBytes / MIB} MiB; ` +
-        `${probe.concurrency} artifacts at once; S3Store downloadConcurrency 4 (its own ranges for a plain get)\n`,
+        `${probe.concurrency} artifacts at once; a plain get is one GET\n`,
     );
 
     const sides = {

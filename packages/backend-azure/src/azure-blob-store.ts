@@ -1,19 +1,17 @@
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { ContainerClient } from '@azure/storage-blob';
 import {
-  BackendError, type GetOptions, type GetResult, InvalidInputError, type ListEntry, type ListOptions, NotFoundError, type ObjectInfo,
-  type ObjectStore, type OperationOptions, type PutBody, type PutOptions, type PutResult, type StoreCapabilities, throwIfAborted,
+  BackendError, type GetOptions, type GetResult, type ListEntry, type ListOptions, NotFoundError, type ObjectInfo,
+  type ObjectStore, type OperationOptions, type PutBody, type PutOptions, type PutResult, type StoreCapabilities,
 } from '@modelreg/core';
-import { uploadBlocks } from './block-upload.js';
-import { createContainerClient } from './container-client.js';
-import { deleteBlobs } from './delete-blobs.js';
+import { createContainerClient } from './client.js';
+import { deleteBlobs } from './delete.js';
+import { downloadBlob } from './download.js';
 import { normalizeEtag } from './etag.js';
-import { listBlobs } from './listing.js';
-import { type AzureBlobStoreOptions, MAX_BLOCKS_PER_BLOB, type ParsedAzureBlobStoreOptions, parseOptions } from './options.js';
+import { listBlobs } from './list.js';
+import { type AzureBlobStoreOptions, MAX_BLOCKS_PER_BLOB, type ParsedAzureBlobStoreOptions, parseAzureBlobStoreOptions } from './options.js';
 import { translateAzureError } from './translate-error.js';
-
-/** Retries of a download stream that breaks mid-way, each resuming where it stopped. */
-const DOWNLOAD_RESUMES = 5;
+import { uploadBlob } from './upload.js';
 
 /**
  * An `ObjectStore` on one Azure Blob Storage container (or Azurite), optionally under a key prefix.
@@ -29,18 +27,17 @@ export class AzureBlobStore implements ObjectStore {
   private readonly root: string;
 
   constructor(options: AzureBlobStoreOptions) {
-    this.options = parseOptions(options);
+    this.options = parseAzureBlobStoreOptions(options);
     this.containerClient = createContainerClient(this.options);
     this.root = this.options.prefix === '' ? '' : `${this.options.prefix}/`;
-    const url = new URL(this.containerClient.url);
-    url.search = ''; // never show a SAS token
-    this.description = `azure:${url.href}${this.root === '' ? '' : `/${this.options.prefix}`}`;
+    // The location without credentials: no key, no SAS token, no endpoint.
+    const account = this.options.account ?? this.containerClient.accountName;
+    this.description = `az://${[account, this.containerClient.containerName, this.options.prefix].filter(Boolean).join('/')}`;
   }
 
   async put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
-    throwIfAborted(options.signal, key);
     const size = body instanceof Readable ? options.size : body.length;
-    const etag = await uploadBlocks(this.containerClient.getBlockBlobClient(this.blobName(key)), body instanceof Readable ? body : Readable.from([body]), {
+    const etag = await uploadBlob(this.containerClient.getBlockBlobClient(this.blobName(key)), body instanceof Readable ? body : Readable.from([body]), {
       key,
       // A body of known size gets blocks large enough to stay within Azure's block count.
       blockSize: Math.max(this.options.blockSize, Math.ceil((size ?? 0) / MAX_BLOCKS_PER_BLOB)),
@@ -55,36 +52,14 @@ export class AzureBlobStore implements ObjectStore {
   }
 
   async get(key: string, options: GetOptions = {}): Promise<GetResult> {
-    throwIfAborted(options.signal, key);
-    const { range } = options;
-    if (range && !(isByteCount(range.offset) && (range.length === undefined || isByteCount(range.length)))) {
-      throw new InvalidInputError(`Invalid range for ${key}: offset and length must be whole numbers of bytes, not negative`, { key });
-    }
-    if (range?.length === 0) {
-      // The SDK reads a count of 0 as "to the end".
-      const info = await this.head(key, options);
-      if (!info) throw new NotFoundError(`Object "${key}" in ${this.description} does not exist`, { key });
-      return { ...info, body: Readable.from([]) };
-    }
-    const translate = (error: unknown) => this.translate(error, 'get', key, options.signal);
-    const response = await this.containerClient
-      .getBlobClient(this.blobName(key))
-      .download(range?.offset ?? 0, range?.length, { abortSignal: options.signal, maxRetryRequests: DOWNLOAD_RESUMES })
-      .catch((error: unknown) => {
-        throw translate(error);
-      });
-    // A ranged answer reports the whole object's size after the slash of its Content-Range.
-    const total = response.contentRange?.match(/\/(\d+)$/)?.[1];
-    return {
-      size: total === undefined ? response.contentLength! : Number(total),
-      etag: normalizeEtag(response.etag!),
-      lastModified: response.lastModified!,
-      body: withTranslatedErrors(response.readableStreamBody as Readable, translate),
-    };
+    return downloadBlob(this.containerClient.getBlobClient(this.blobName(key)), {
+      range: options.range,
+      signal: options.signal,
+      translate: (error) => this.translate(error, 'get', key, options.signal),
+    });
   }
 
   async head(key: string, options: OperationOptions = {}): Promise<ObjectInfo | undefined> {
-    throwIfAborted(options.signal, key);
     try {
       const properties = await this.containerClient.getBlobClient(this.blobName(key)).getProperties({ abortSignal: options.signal });
       return { size: properties.contentLength!, etag: normalizeEtag(properties.etag!), lastModified: properties.lastModified! };
@@ -106,7 +81,6 @@ export class AzureBlobStore implements ObjectStore {
   }
 
   async delete(keys: readonly string[], options: OperationOptions = {}): Promise<void> {
-    throwIfAborted(options.signal);
     if (keys.length === 0) return;
     await deleteBlobs(
       this.containerClient,
@@ -122,7 +96,6 @@ export class AzureBlobStore implements ObjectStore {
 
   /** Sets (empty) metadata: a server-side write that moves Last-Modified (and the ETag) without moving data. */
   async touch(key: string, options: OperationOptions = {}): Promise<void> {
-    throwIfAborted(options.signal, key);
     await this.containerClient
       .getBlobClient(this.blobName(key))
       .setMetadata({}, { abortSignal: options.signal })
@@ -138,16 +111,4 @@ export class AzureBlobStore implements ObjectStore {
   private translate(error: unknown, operation: string, key: string | undefined, signal: AbortSignal | undefined): Error {
     return translateAzureError(error, { operation, key, store: this.description, container: this.containerClient.containerName, signal });
   }
-}
-
-function isByteCount(value: number): boolean {
-  return Number.isSafeInteger(value) && value >= 0;
-}
-
-/** Passes a download through, turning a failure mid-stream (after the SDK's resumes) into a core error. */
-function withTranslatedErrors(body: Readable, translate: (error: unknown) => Error): Readable {
-  const out = new PassThrough();
-  body.once('error', (error) => out.destroy(translate(error)));
-  out.once('close', () => body.destroy()); // a consumer that stops early ends the download too
-  return body.pipe(out);
 }

@@ -1,7 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { ContainerClient } from '@azure/storage-blob';
-import { InvalidInputError } from '@modelreg/core';
-import { describeIssues, prefixSchema } from '@modelreg/core/backend';
+import { parseOptions, prefixSchema } from '@modelreg/core/backend';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;
@@ -153,8 +152,6 @@ function containerInUrl(url: string): string | undefined {
 export type ParsedAzureBlobStoreOptions = z.output<typeof optionsSchema>;
 
 /** Validates options up front; the error names each offending field. */
-export function parseOptions(options: AzureBlobStoreOptions): ParsedAzureBlobStoreOptions {
-  const result = optionsSchema.safeParse(options);
-  if (!result.success) throw new InvalidInputError(`Invalid AzureBlobStore options: ${describeIssues(result.error)}.`);
-  return result.data;
+export function parseAzureBlobStoreOptions(options: AzureBlobStoreOptions): ParsedAzureBlobStoreOptions {
+  return parseOptions(optionsSchema, options, 'AzureBlobStore options');
 }

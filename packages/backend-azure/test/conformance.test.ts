@@ -1,19 +1,21 @@
 import type { ContainerClient } from '@azure/storage-blob';
+import type { ObjectStore } from '@modelreg/core';
 import { runRegistryConformance, runStoreConformance } from '@modelreg/core/testing';
 import { AzureBlobStore } from '../src/index.js';
 import { createTestContainer, testAccount, testConnectionString } from './support/azure.js';
 
-const containers = new Map<AzureBlobStore, ContainerClient>();
+const containers = new Map<ObjectStore, ContainerClient>();
 
-async function storeInNewContainer(label: string, options: (container: string) => ConstructorParameters<typeof AzureBlobStore>[0]): Promise<AzureBlobStore> {
+/** A store in a container of its own (the conformance suites put core's guard in front of it). */
+async function storeInNewContainer(label: string, options: (container: string) => ConstructorParameters<typeof AzureBlobStore>[0]): Promise<ObjectStore> {
   const container = await createTestContainer(label);
   const store = new AzureBlobStore(options(container.containerName));
   containers.set(store, container);
   return store;
 }
 
-async function deleteContainer(store: unknown): Promise<void> {
-  await containers.get(store as AzureBlobStore)?.deleteIfExists();
+async function deleteContainer(store: ObjectStore): Promise<void> {
+  await containers.get(store)?.deleteIfExists();
 }
 
 // Default options, the full 256 MiB streamed round trip with its memory bound.

@@ -13,17 +13,17 @@ const rejection = (options: unknown) => invalidInputFrom(() => new AzureBlobStor
 describe('AzureBlobStore options', () => {
   it('accepts each way to reach a container and describes the store without secrets', () => {
     expect(new AzureBlobStore({ connectionString: CONNECTION_STRING, container: 'models', prefix: '/team-a/prod/' }).description).toBe(
-      'azure:https://acct.blob.core.windows.net/models/team-a/prod',
+      'az://acct/models/team-a/prod',
     );
-    expect(new AzureBlobStore({ account: 'acct', accountKey: 'a2V5', container: 'models' }).description).toBe('azure:https://acct.blob.core.windows.net/models');
+    expect(new AzureBlobStore({ account: 'acct', accountKey: 'a2V5', container: 'models' }).description).toBe('az://acct/models');
     expect(new AzureBlobStore({ account: 'devstoreaccount1', accountKey: 'a2V5', endpoint: 'http://127.0.0.1:10000/devstoreaccount1', container: 'models' }).description).toBe(
-      'azure:http://127.0.0.1:10000/devstoreaccount1/models',
+      'az://devstoreaccount1/models',
     );
     const fromSas = new AzureBlobStore({ sasUrl: SAS_URL });
-    expect(fromSas.description).toBe('azure:https://acct.blob.core.windows.net/models');
+    expect(fromSas.description).toBe('az://acct/models');
     expect(fromSas.containerClient.containerName).toBe('models');
     const credential = { getToken: async () => ({ token: 't', expiresOnTimestamp: Date.now() + 60_000 }) };
-    expect(new AzureBlobStore({ credential, account: 'acct', container: 'models' }).description).toBe('azure:https://acct.blob.core.windows.net/models');
+    expect(new AzureBlobStore({ credential, account: 'acct', container: 'models' }).description).toBe('az://acct/models');
     const client = new ContainerClient(SAS_URL);
     expect(new AzureBlobStore({ containerClient: client }).containerClient).toBe(client);
   });

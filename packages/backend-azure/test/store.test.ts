@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
 import type { ContainerClient } from '@azure/storage-blob';
-import { AbortedError, BackendError, type ListEntry, PreconditionFailedError, readAll } from '@modelreg/core';
+import { AbortedError, BackendError, GuardedStore, InvalidInputError, type ListEntry, PreconditionFailedError, readAll } from '@modelreg/core';
 import { AzureBlobStore } from '../src/index.js';
 import { createTestContainer, testConnectionString } from './support/azure.js';
 
@@ -104,11 +104,13 @@ describe('AzureBlobStore streamed writes and Azure specifics', () => {
     await expect(store.put('etags/one', Buffer.from('y'), { ifMatch: etag.replaceAll('"', '') })).resolves.toEqual({ etag: expect.any(String) });
   });
 
-  it('reads an empty range without reading the object', async () => {
+  it("reads a range with the whole object's size; an empty range is refused by core's guard before Azure is asked", async () => {
     await store.put('ranged', Buffer.from('0123456789'));
-    const empty = await store.get('ranged', { range: { offset: 4, length: 0 } });
-    expect(empty.size).toBe(10);
-    expect((await readAll(empty.body)).length).toBe(0);
+    const range = await store.get('ranged', { range: { offset: 4, length: 3 } });
+    expect(range.size).toBe(10);
+    expect((await readAll(range.body)).toString()).toBe('456');
+    // The SDK would read a count of 0 as "to the end"; GuardedStore never lets one through.
+    await expect(async () => new GuardedStore(store).get('ranged', { range: { offset: 4, length: 0 } })).rejects.toBeInstanceOf(InvalidInputError);
   });
 
   it('merges prefixes and objects of a listing page in byte order', async () => {

@@ -1,1 +1,3 @@
-export { LocalStore, LocalStagedWrite, INTERNAL_FOLDER, type LocalStoreOptions } from './local-store.js';
+export { LocalStore, LocalStagedWrite, INTERNAL_FOLDER } from './local-store.js';
+export type { LocalStoreOptions } from './options.js';
+export { storeFromUrl } from './url.js';

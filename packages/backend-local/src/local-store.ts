@@ -9,12 +9,12 @@ import {
   type GetOptions, type GetResult, type ListEntry, type ListOptions, type ObjectInfo, type ObjectStore,
   type OperationOptions, type PutBody, type PutOptions, type PutResult, type StagedWrite, type StoreCapabilities,
 } from '@modelreg/core';
-import { READ_CHUNK_BYTES, describeIssues } from '@modelreg/core/backend';
+import { READ_CHUNK_BYTES } from '@modelreg/core/backend';
 import { DurableFileWriter, removeStaleEntries } from '@modelreg/core/fs';
 import pLimit from 'p-limit';
-import { z } from 'zod';
 import { KeyLocks } from './key-lock.js';
-import { sortedWalk } from './sorted-walk.js';
+import { listObjects } from './list.js';
+import { type LocalStoreOptions, parseLocalStoreOptions } from './options.js';
 import { translateFsError } from './translate-error.js';
 
 /** A temp file untouched this long belongs to a writer that crashed: a live write touches it with every chunk. */
@@ -23,18 +23,6 @@ const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
 /** Top-level folder of the store's own temp files and locks; never listed, never a valid key. */
 export const INTERNAL_FOLDER = '.modelreg-internal';
 const DELETE_CONCURRENCY = 16;
-
-const localStoreOptionsSchema = z.strictObject({
-  /** The folder that holds the objects; created on first write. */
-  root: z.string().min(1, 'must name a folder, e.g. "./.modelreg"'),
-  /**
-   * fsync each object and its folder before a write returns, so a power loss never leaves a torn
-   * or lost object. Turn off only for throwaway stores. @default true
-   */
-  durable: z.boolean().default(true),
-});
-
-export type LocalStoreOptions = z.input<typeof localStoreOptionsSchema>;
 
 /**
  * `ObjectStore` on a local folder. Every write streams into a temp file inside the folder, is
@@ -51,17 +39,15 @@ export class LocalStore implements ObjectStore {
   private staleTempsRemoved: Promise<number> | undefined;
 
   constructor(options: LocalStoreOptions) {
-    const parsed = localStoreOptionsSchema.safeParse(options);
-    if (!parsed.success) throw new InvalidInputError(`Invalid LocalStore options: ${describeIssues(parsed.error)}.`);
-    this.root = resolve(parsed.data.root);
-    this.durable = parsed.data.durable;
-    this.description = `local:${this.root}`;
+    const parsed = parseLocalStoreOptions(options);
+    this.root = resolve(parsed.root);
+    this.durable = parsed.durable;
+    this.description = this.root;
     this.tempFolder = join(this.root, INTERNAL_FOLDER, 'tmp');
     this.locks = new KeyLocks(join(this.root, INTERNAL_FOLDER, 'locks'));
   }
 
   async put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
-    throwIfAborted(options.signal, key);
     const staged = await this.stage(options);
     try {
       const source = body instanceof Readable ? body : Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)]);
@@ -75,7 +61,6 @@ export class LocalStore implements ObjectStore {
   }
 
   async get(key: string, options: GetOptions = {}): Promise<GetResult> {
-    throwIfAborted(options.signal, key);
     const path = this.pathOf(key);
     try {
       const file = await open(path, 'r');
@@ -90,7 +75,6 @@ export class LocalStore implements ObjectStore {
   }
 
   async head(key: string, options: OperationOptions = {}): Promise<ObjectInfo | undefined> {
-    throwIfAborted(options.signal, key);
     try {
       const info = await stat(this.pathOf(key), { bigint: true });
       return info.isFile() ? toInfo(info) : undefined;
@@ -101,25 +85,12 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
-    const isInternal = (key: string) => key === INTERNAL_FOLDER || key.startsWith(`${INTERNAL_FOLDER}/`);
-    try {
-      for await (const entry of sortedWalk(this.root, prefix, options.delimiter === '/', isInternal)) {
-        throwIfAborted(options.signal, prefix);
-        if (entry.type === 'folder') {
-          yield { type: 'prefix', prefix: entry.prefix };
-          continue;
-        }
-        const info = await this.head(entry.key); // undefined when deleted since the folder was read
-        if (info) yield { type: 'object', key: entry.key, ...info };
-      }
-    } catch (error) {
-      throw translateFsError(error, prefix, this.root);
-    }
+  list(prefix: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
+    const skip = (key: string) => key === INTERNAL_FOLDER || key.startsWith(`${INTERNAL_FOLDER}/`);
+    return listObjects(this.root, prefix, options, { skip, head: (key) => this.head(key) });
   }
 
   async delete(keys: readonly string[], options: OperationOptions = {}): Promise<void> {
-    throwIfAborted(options.signal);
     const limit = pLimit(DELETE_CONCURRENCY);
     const results = await Promise.allSettled(keys.map((key) => limit(() => this.deleteOne(key, options.signal))));
     const failures = results.flatMap((result, index) => (result.status === 'rejected' ? [{ key: keys[index]!, error: result.reason as Error }] : []));
@@ -132,7 +103,6 @@ export class LocalStore implements ObjectStore {
   }
 
   async touch(key: string, options: OperationOptions = {}): Promise<void> {
-    throwIfAborted(options.signal, key);
     const now = new Date();
     try {
       await utimes(this.pathOf(key), now, now);
@@ -143,7 +113,6 @@ export class LocalStore implements ObjectStore {
 
   /** A temp file in the store's own folder, so publishing it is a rename on the same filesystem. */
   async stage(options: OperationOptions = {}): Promise<LocalStagedWrite> {
-    throwIfAborted(options.signal);
     await mkdir(this.tempFolder, { recursive: true });
     // Once per store object, clear what crashed writers left; best effort, as a leftover only costs disk.
     await (this.staleTempsRemoved ??= removeStaleEntries(this.tempFolder, STALE_TEMP_MS).catch(() => 0));
@@ -204,12 +173,14 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  /** Maps a key to its file, refusing anything that could escape the folder or hit the store's own files. */
+  /**
+   * Maps a key to its file. Keys arrive validated by core's GuardedStore (no empty, "." or ".."
+   * segment); this refuses only what a filesystem adds: a "\\" or NUL in a segment, and the store's own files.
+   */
   pathOf(key: string): string {
     const segments = key.split('/');
-    const bad = segments.find((segment) => segment === '' || segment === '.' || segment === '..' || segment.includes('\\') || segment.includes('\0'));
-    if (bad !== undefined || segments[0] === INTERNAL_FOLDER) {
-      throw new InvalidInputError(`Key ${JSON.stringify(key)} is not valid for a local store: segments must be non-empty, not "." or "..", and not start with ${INTERNAL_FOLDER}.`, { key });
+    if (segments[0] === INTERNAL_FOLDER || segments.some((segment) => segment.includes('\\') || segment.includes('\0'))) {
+      throw new InvalidInputError(`Key ${JSON.stringify(key)} is not valid for a local store: no "\\" or NUL in a segment, and not under ${INTERNAL_FOLDER}.`, { key });
     }
     return join(this.root, ...segments);
   }

@@ -1,11 +1,10 @@
 import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type ModelregError, NotFoundError, throwIfAborted } from '@modelreg/core';
+import { type ModelregError, NotFoundError } from '@modelreg/core';
 import { missingBucketError, translateS3Error } from './translate-error.js';
 
 export interface TransferLimits {
   readonly partSize: number;
   readonly queueSize: number;
-  readonly downloadConcurrency: number;
 }
 
 export interface CallOptions {
@@ -18,7 +17,6 @@ export interface CallOptions {
 export class S3Context implements TransferLimits {
   readonly partSize: number;
   readonly queueSize: number;
-  readonly downloadConcurrency: number;
   private bucketConfirmed: Promise<void> | undefined;
 
   constructor(
@@ -28,7 +26,6 @@ export class S3Context implements TransferLimits {
   ) {
     this.partSize = limits.partSize;
     this.queueSize = limits.queueSize;
-    this.downloadConcurrency = limits.downloadConcurrency;
   }
 
   /**
@@ -52,6 +49,7 @@ export class S3Context implements TransferLimits {
 /**
  * Runs one S3 request and translates any failure into a modelreg error; `operation` names the
  * S3 API in messages, e.g. `call(context, 'HeadObject', { key }, (abortSignal) => client.send(...))`.
+ * The SDK refuses to send with a fired signal, which also stops loops over pages and parts.
  */
 export async function call<T>(
   context: S3Context,
@@ -59,7 +57,6 @@ export async function call<T>(
   options: CallOptions,
   request: (abortSignal: AbortSignal | undefined) => Promise<T>,
 ): Promise<T> {
-  throwIfAborted(options.signal, options.key);
   try {
     return await request(options.signal);
   } catch (error) {

@@ -1,6 +1,5 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { InvalidInputError } from '@modelreg/core';
-import { describeIssues, prefixSchema } from '@modelreg/core/backend';
+import { parseOptions, prefixSchema } from '@modelreg/core/backend';
 import { z } from 'zod';
 
 const MIB = 1024 * 1024;
@@ -35,11 +34,11 @@ interface S3StoreCommonOptions {
    */
   queueSize?: number | undefined;
   /**
-   * Byte ranges downloaded at once for one object larger than `partSize`; 1 reads it with a single
-   * GET. Memory held per download is at most downloadConcurrency x partSize.
-   * @default 4
+   * @deprecated Removed: a get is one streamed GetObject. Large blobs are downloaded as parallel
+   * ranged GETs by the registry and the loader: set `rangeConcurrency`, `rangeBytes` and
+   * `rangeThresholdBytes` in the registry config or the loader options.
    */
-  downloadConcurrency?: number | undefined;
+  downloadConcurrency?: never;
 }
 
 /** Connect with settings; the store builds its own `S3Client`. */
@@ -82,6 +81,11 @@ function isCredentials(value: unknown): value is Credentials {
     typeof keys.secretAccessKey === 'string' && keys.secretAccessKey !== '';
 }
 
+/** An option that no longer exists: accepted only when absent, and refused with what replaced it. */
+function removed(message: string) {
+  return z.undefined({ error: message }).optional();
+}
+
 const CONNECTION_FIELDS = ['region', 'endpoint', 'forcePathStyle', 'credentials', 'checksums'] as const;
 
 const optionsSchema = z
@@ -90,7 +94,9 @@ const optionsSchema = z
     prefix: prefixSchema,
     partSize: z.number().int().min(MIN_PART_SIZE, `must be at least ${MIN_PART_SIZE} bytes (5 MiB, an S3 limit)`).max(MAX_SINGLE_PUT_BYTES).default(8 * MIB),
     queueSize: z.number().int().min(1).max(64).default(4),
-    downloadConcurrency: z.number().int().min(1).max(64).default(4),
+    downloadConcurrency: removed(
+      'was removed: the registry and the loader download large blobs as parallel ranged GETs; set rangeConcurrency (and rangeBytes, rangeThresholdBytes) in the registry config or the loader options instead',
+    ),
     region: z.string().min(1).optional(),
     endpoint: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
     forcePathStyle: z.boolean().optional(),
@@ -113,7 +119,5 @@ export type ResolvedS3StoreOptions = z.output<typeof optionsSchema>;
 
 /** Validates options up front; the error names each offending field. */
 export function parseS3StoreOptions(options: S3StoreOptions): ResolvedS3StoreOptions {
-  const result = optionsSchema.safeParse(options);
-  if (!result.success) throw new InvalidInputError(`Invalid S3Store options: ${describeIssues(result.error)}.`);
-  return result.data;
+  return parseOptions(optionsSchema, options, 'S3Store options');
 }

@@ -43,7 +43,8 @@ export class S3Store implements ObjectStore {
     this.bucket = resolved.bucket;
     this.prefix = resolved.prefix === '' ? '' : `${resolved.prefix}/`;
     this.context = new S3Context(this.client, this.bucket, resolved);
-    this.description = `s3://${this.bucket}/${this.prefix}${resolved.endpoint === undefined ? '' : ` at ${resolved.endpoint}`}`;
+    const location = [this.bucket, resolved.prefix].filter(Boolean).join('/');
+    this.description = `s3://${location}${resolved.endpoint === undefined ? '' : ` at ${resolved.endpoint}`}`;
   }
 
   /** Conditional writes are assumed until `verifyCapabilities()` has asked the server. */

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import {
-  AbortedError, InvalidInputError, NotFoundError, PreconditionFailedError, type PutBody, type PutOptions, readAll, throwIfAborted,
+  AbortedError, InvalidInputError, NotFoundError, PreconditionFailedError, type PutBody, type PutOptions, readAll,
 } from '@modelreg/core';
 import { type S3Context, call, toStoreError } from './context.js';
 import { normalizeEtag } from './etag.js';
@@ -24,7 +24,6 @@ const MAX_PARTS = 10_000;
  *   `queueSize` parts in memory; if it fails or is aborted the multipart upload is aborted too.
  */
 export async function uploadObject(context: S3Context, key: string, body: PutBody, options: PutOptions): Promise<string> {
-  throwIfAborted(options.signal, key);
   const conditional = options.ifNoneMatch !== undefined || options.ifMatch !== undefined;
   if (body instanceof Readable) {
     const bufferable = options.size === undefined ? conditional : options.size <= context.partSize;

@@ -10,7 +10,6 @@ describe('S3Store options', () => {
     ['bucket', { bucket: '' }, /bucket: must be a bucket name/],
     ['a part size under the S3 minimum', { bucket: 'models', partSize: 1024 }, /partSize: must be at least 5242880 bytes/],
     ['a queue size of zero', { bucket: 'models', queueSize: 0 }, /queueSize:/],
-    ['download concurrency that is not an integer', { bucket: 'models', downloadConcurrency: 1.5 }, /downloadConcurrency:/],
     ['a non-http endpoint', { bucket: 'models', endpoint: 'ftp://files.example' }, /endpoint: must be an http:\/\/ or https:\/\/ URL/],
     ['a prefix with a ".." segment', { bucket: 'models', prefix: 'team/../other' }, /prefix: Invalid prefix/],
     ['an unknown checksum mode', { bucket: 'models', checksums: 'always' }, /checksums:/],
@@ -19,6 +18,12 @@ describe('S3Store options', () => {
     ['a client that is not an S3Client', { bucket: 'models', client: {} }, /client: must be an S3Client/],
   ])('rejects %s in the constructor, naming the field', (_case, options, message) => {
     expect(constructionError(options).message).toMatch(message);
+  });
+
+  it('refuses the removed downloadConcurrency, saying what replaced it', () => {
+    const message = constructionError({ bucket: 'models', downloadConcurrency: 4 }).message;
+    expect(message).toMatch(/^Invalid S3Store options: downloadConcurrency: was removed: /);
+    expect(message).toMatch(/set rangeConcurrency \(and rangeBytes, rangeThresholdBytes\) in the registry config or the loader options/);
   });
 
   it('refuses connection settings next to a client, naming each one', () => {
@@ -33,7 +38,8 @@ describe('S3Store options', () => {
     const store = new S3Store({ bucket: 'models', prefix: '/team-a/', client });
     expect(store.client).toBe(client);
     expect(store.prefix).toBe('team-a/');
-    expect(store.description).toBe('s3://models/team-a/');
+    expect(store.description).toBe('s3://models/team-a');
+    expect(new S3Store({ bucket: 'models', endpoint: 'http://127.0.0.1:9000' }).description).toBe('s3://models at http://127.0.0.1:9000');
   });
 
   it('defaults to the checksums S3-compatible servers accept when an endpoint is set, and to the SDK default on AWS', async () => {

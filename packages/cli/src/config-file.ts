@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { registryConfigSchema } from '@modelreg/core';
-import { describeIssues } from '@modelreg/core/backend';
+import { parseOptions } from '@modelreg/core/backend';
 import { z } from 'zod';
 import { UsageError } from './errors.js';
 import { parseJson } from './options.js';
@@ -34,8 +34,8 @@ export async function findConfig(start: string): Promise<FoundConfig | undefined
   }
 }
 
+/** Reported as `<path> is invalid: <field>: <problem>.`, a usage error. */
 function parseConfig(text: string, path: string): CliConfig {
-  const result = cliConfigSchema.safeParse(parseJson(text, path));
-  if (!result.success) throw new UsageError(`${path} is invalid: ${describeIssues(result.error)}.`);
-  return result.data;
+  const prefix = `Invalid ${path}: `;
+  return parseOptions(cliConfigSchema, parseJson(text, path), path, (message) => new UsageError(`${path} is invalid: ${message.slice(prefix.length)}`));
 }

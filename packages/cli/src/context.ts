@@ -3,7 +3,7 @@ import { Registry, type UnreadableEntry } from '@modelreg/core';
 import type { Command } from 'commander';
 import { findConfig } from './config-file.js';
 import { type Io, formatJson } from './output.js';
-import { type RegistryLocation, createStore, describeLocation, parseRegistryUrl } from './registry-url.js';
+import { openStore } from './registry-url.js';
 
 /** Options every command accepts, before or after its name. */
 export interface GlobalOptions {
@@ -18,7 +18,7 @@ export const DEFAULT_REGISTRY = './.modelreg';
 
 /** What a command works with: the chosen registry, the output mode and the streams. */
 export class Context {
-  private opened: Promise<{ registry: Registry; location: RegistryLocation }> | undefined;
+  private opened: Promise<{ registry: Registry; location: string }> | undefined;
 
   constructor(
     readonly io: Io,
@@ -36,10 +36,10 @@ export class Context {
 
   /** The registry's location for messages, without credentials. */
   async location(): Promise<string> {
-    return describeLocation((await this.open()).location);
+    return (await this.open()).location;
   }
 
-  private open(): Promise<{ registry: Registry; location: RegistryLocation }> {
+  private open(): Promise<{ registry: Registry; location: string }> {
     this.opened ??= (async () => {
       const { cwd, env } = this.io;
       const found = await findConfig(cwd);
@@ -47,8 +47,8 @@ export class Context {
       const explicit = this.options.registry || env.MODELREG_REGISTRY;
       // A relative path is relative to where it was written: the working directory, or the config file's folder.
       const [url, baseDir] = explicit ? [explicit, cwd] : fromFile && found ? [fromFile, dirname(found.path)] : [DEFAULT_REGISTRY, cwd];
-      const location = parseRegistryUrl(url, baseDir, env);
-      return { registry: new Registry({ ...settings, backend: await createStore(location, env) }), location };
+      const backend = await openStore(url, { env, baseDir });
+      return { registry: new Registry({ ...settings, backend }), location: backend.description };
     })();
     return this.opened;
   }

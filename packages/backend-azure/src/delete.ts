@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 /** Sub-requests Azure accepts in one Blob Batch request. */
 const BATCH_LIMIT = 256;
 
-export interface DeleteOptions {
+export interface BlobDeleteOptions {
   /** Use Blob Batch; otherwise one request per blob. */
   batch: boolean;
   /** Requests in flight at once. */
@@ -15,7 +15,7 @@ export interface DeleteOptions {
 }
 
 /** Deletes the named blobs with their snapshots; names that do not exist are skipped. */
-export async function deleteBlobs(client: ContainerClient, names: readonly string[], options: DeleteOptions): Promise<void> {
+export async function deleteBlobs(client: ContainerClient, names: readonly string[], options: BlobDeleteOptions): Promise<void> {
   const limit = pLimit(options.concurrency);
   const common = { abortSignal: options.signal, deleteSnapshots: 'include' as const };
   if (!options.batch) {

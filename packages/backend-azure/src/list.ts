@@ -3,7 +3,7 @@ import { type ListEntry } from '@modelreg/core';
 import { compareKeys } from '@modelreg/core/backend';
 import { normalizeEtag } from './etag.js';
 
-export interface ListingOptions {
+export interface BlobListOptions {
   delimiter?: '/' | undefined;
   pageSize: number;
   signal?: AbortSignal | undefined;
@@ -13,7 +13,7 @@ export interface ListingOptions {
 }
 
 /** Every blob (and, with a delimiter, every common prefix) under `prefix`, in byte order, page by page. */
-export async function* listBlobs(client: ContainerClient, prefix: string, options: ListingOptions): AsyncGenerator<ListEntry> {
+export async function* listBlobs(client: ContainerClient, prefix: string, options: BlobListOptions): AsyncGenerator<ListEntry> {
   const pages = options.delimiter
     ? client.listBlobsByHierarchy(options.delimiter, { prefix, abortSignal: options.signal }).byPage({ maxPageSize: options.pageSize })
     : client.listBlobsFlat({ prefix, abortSignal: options.signal }).byPage({ maxPageSize: options.pageSize });

@@ -4,7 +4,7 @@ import type { BlobRequestConditions, BlockBlobClient } from '@azure/storage-blob
 import { InvalidInputError } from '@modelreg/core';
 import { MAX_BLOCKS_PER_BLOB } from './options.js';
 
-export interface BlockUploadOptions {
+export interface BlobUploadOptions {
   /** The key as the caller named it, for messages. */
   key: string;
   blockSize: number;
@@ -26,7 +26,7 @@ export interface BlockUploadOptions {
  *
  * SDK errors are translated; an error of `body` itself reaches the caller unchanged.
  */
-export async function uploadBlocks(blob: BlockBlobClient, body: Readable, options: BlockUploadOptions): Promise<string | undefined> {
+export async function uploadBlob(blob: BlockBlobClient, body: Readable, options: BlobUploadOptions): Promise<string | undefined> {
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -1,8 +1,34 @@
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type ListEntry, type ListOptions, type ObjectInfo, throwIfAborted } from '@modelreg/core';
+import { translateFsError } from './translate-error.js';
 
-export type WalkEntry = { type: 'file'; key: string } | { type: 'folder'; prefix: string };
+export interface ListSource {
+  /** Keys never listed: the store's own files. */
+  skip: (key: string) => boolean;
+  /** The object's info, or undefined when it was deleted since its folder was read. */
+  head: (key: string) => Promise<ObjectInfo | undefined>;
+}
+
+/** Every object (and, with a delimiter, every folder that holds one) under `prefix`, in byte order. */
+export async function* listObjects(root: string, prefix: string, options: ListOptions, source: ListSource): AsyncGenerator<ListEntry> {
+  try {
+    for await (const entry of sortedWalk(root, prefix, options.delimiter === '/', source.skip)) {
+      throwIfAborted(options.signal, prefix); // between folder reads, which take no signal
+      if (entry.type === 'folder') {
+        yield { type: 'prefix', prefix: entry.prefix };
+        continue;
+      }
+      const info = await source.head(entry.key);
+      if (info) yield { type: 'object', key: entry.key, ...info };
+    }
+  } catch (error) {
+    throw translateFsError(error, prefix, root);
+  }
+}
+
+type WalkEntry = { type: 'file'; key: string } | { type: 'folder'; prefix: string };
 
 /** Folders sort as if their name ended in "/", so the walk yields keys in byte order, as object stores list. */
 function sortKey(entry: Dirent): Buffer {
@@ -30,7 +56,7 @@ async function containsFile(folder: string): Promise<boolean> {
  * `grouped`, a folder is reported once as a prefix (only if it holds a file: empty folders left by
  * deletes are not objects) instead of being entered.
  */
-export async function* sortedWalk(root: string, prefix: string, grouped: boolean, skip: (key: string) => boolean): AsyncGenerator<WalkEntry> {
+async function* sortedWalk(root: string, prefix: string, grouped: boolean, skip: (key: string) => boolean): AsyncGenerator<WalkEntry> {
   const slash = prefix.lastIndexOf('/');
   const folderKey = prefix.slice(0, slash + 1);
   const namePrefix = prefix.slice(slash + 1);
