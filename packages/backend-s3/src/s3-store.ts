@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type {
   GetOptions, GetResult, ListEntry, ListOptions, ObjectInfo, ObjectStore, OperationOptions, PutBody, PutOptions, PutResult, StoreCapabilities,
 } from '@modelreg/core';
+import { redactSecrets } from '@modelreg/core';
 import { probeConditionalWrites } from './capability-probe.js';
 import { createS3Client } from './client.js';
 import { S3Context } from './context.js';
@@ -44,7 +45,7 @@ export class S3Store implements ObjectStore {
     this.prefix = resolved.prefix === '' ? '' : `${resolved.prefix}/`;
     this.context = new S3Context(this.client, this.bucket, resolved);
     const location = [this.bucket, resolved.prefix].filter(Boolean).join('/');
-    this.description = `s3://${location}${resolved.endpoint === undefined ? '' : ` at ${resolved.endpoint}`}`;
+    this.description = `s3://${location}${resolved.endpoint === undefined ? '' : ` at ${redactSecrets(resolved.endpoint)}`}`;
   }
 
   /** Conditional writes are assumed until `verifyCapabilities()` has asked the server. */

@@ -1,9 +1,8 @@
 import { dirname } from 'node:path';
-import { Registry, type UnreadableEntry } from '@modelreg/core';
+import { Registry, type UnreadableEntry, openStore } from '@modelreg/core';
 import type { Command } from 'commander';
 import { findConfig } from './config-file.js';
 import { type Io, formatJson } from './output.js';
-import { openStore } from './registry-url.js';
 
 /** Options every command accepts, before or after its name. */
 export interface GlobalOptions {

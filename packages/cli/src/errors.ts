@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { InvalidInputError, isModelregError } from '@modelreg/core';
+import { InvalidInputError, isModelregError, redactSecrets } from '@modelreg/core';
 
 /** Exit codes of every command; documented in the README. */
 export const EXIT_OK = 0;
@@ -24,26 +24,14 @@ export function exitCodeFor(error: unknown): number {
   return EXIT_FAILED;
 }
 
-// Secrets that can appear in a connection string, a SAS URL or an SDK message.
-const SECRET_PATTERNS: Array<[RegExp, string]> = [
-  [/(AccountKey|SharedAccessSignature|SharedAccessKey)=[^;\s]+/gi, '$1=***'],
-  [/([?&](?:sig|se|sv|sp|st|spr|srt|ss|sr|skoid|sktid|skt|ske|sks|skv|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=)[^&\s]+/gi, '$1***'],
-  [/(aws_secret_access_key|secretAccessKey)(["']?\s*[:=]\s*["']?)[^"',\s]+/gi, '$1$2***'],
-];
-
-/** Masks credentials in any text the CLI prints. */
-export function redact(text: string): string {
-  return SECRET_PATTERNS.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), text);
-}
-
 /** One line for the user; with `--debug`, the stack and the chain of causes too. */
 export function describeError(error: unknown, debug: boolean): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (!debug) return redact(`modelreg: ${message}`);
+  if (!debug) return redactSecrets(`modelreg: ${message}`);
   const lines: string[] = [];
   for (let current: unknown = error; current !== undefined; current = current instanceof Error ? current.cause : undefined) {
     const code = isModelregError(current) ? ` [${current.code}]` : '';
     lines.push(current instanceof Error ? `${current.stack ?? current.message}${code}` : String(current));
   }
-  return redact(lines.join('\ncaused by: '));
+  return redactSecrets(lines.join('\ncaused by: '));
 }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { REGISTRY_URL_FORMS } from '@modelreg/core';
 import { Command, Option } from 'commander';
 import { registerAliases } from './commands/aliases.js';
 import { registerCompare } from './commands/compare.js';
@@ -12,7 +13,6 @@ import { registerRemove } from './commands/remove.js';
 import { CONFIG_FILE_NAME } from './config-file.js';
 import { DEFAULT_REGISTRY } from './context.js';
 import type { Io } from './output.js';
-import { URL_FORMS } from './registry-url.js';
 
 /** The package's own version, read from package.json (next to dist/) so the two cannot drift. */
 const { version: VERSION } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -20,7 +20,7 @@ const { version: VERSION } = createRequire(import.meta.url)('../package.json') a
 /** Options every command accepts, before or after its name (see `GlobalOptions`). */
 function globalOptions(): Option[] {
   return [
-    new Option('-r, --registry <url>', `where the registry lives: ${URL_FORMS} (default: $MODELREG_REGISTRY, else "registry" in ${CONFIG_FILE_NAME}, else ${DEFAULT_REGISTRY})`),
+    new Option('-r, --registry <url>', `where the registry lives: ${REGISTRY_URL_FORMS} (default: $MODELREG_REGISTRY, else "registry" in ${CONFIG_FILE_NAME}, else ${DEFAULT_REGISTRY})`),
     new Option('--json', 'print one JSON document on stdout instead of tables'),
     new Option('--progress', 'show progress bars even when stderr is not a terminal'),
     new Option('--no-progress', 'never show progress bars'),

@@ -75,6 +75,16 @@ it('reports an invalid config file or registry URL with exit code 2, without cre
     expect(await failure(['ls', '-r', 'az://acct'])).toContain('must name an account and a container');
     expect(await failure(['ls', '-r', 'az://acct/Bad_Container'])).toContain('Invalid AzureBlobStore options: container');
     expect(await failure(['ls'], { MODELREG_REGISTRY: 'gs://x' })).toContain('Unsupported registry URL gs://x');
+    // Anything that looks like a URL is one: a malformed scheme never becomes a local folder.
+    expect(await failure(['ls', '-r', 's3:/bucket/p'])).toContain('Invalid registry URL s3:/bucket/p: "s3:" must be followed by "//"');
+    expect(await failure(['ls', '-r', 's3//bucket/p'])).toContain('Invalid registry URL s3//bucket/p: did you mean "s3://"?');
+    expect(await failure(['ls', '-r', 'az:acct/c'])).toContain('"az:" must be followed by "//"');
+    const credentials = await failure(['ls', '-r', 's3://AKIAEXAMPLE:wJalrSECRET@bucket/p']);
+    expect(credentials).toContain('cannot carry credentials');
+    expect(credentials).not.toContain('wJalrSECRET');
+    const userInfo = await modelreg(['stats', '-r', 's3://bucket/p?endpoint=http://user:hunter2@127.0.0.1:1', '--json'], { cwd });
+    expect(userInfo.code).toBe(1); // nothing listens there
+    expect(userInfo.stderr + userInfo.stdout).not.toContain('hunter2');
     const secret = 'c2VjcmV0LWtleQ==';
     const connectionString = await failure(['ls', '-r', `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${secret};EndpointSuffix=core.windows.net`]);
     expect(connectionString).toContain('is an Azure connection string that names no container: append ;Container=<name>');

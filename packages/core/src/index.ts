@@ -15,6 +15,7 @@ export * from './registry/config.js';
 export type { ArtifactInput, PushMeta } from './registry/push-input.js';
 export type * from './registry/types.js';
 export { Registry, createRegistry } from './registry/registry.js';
+export { REGISTRY_URL_FORMS, type StoreUrlContext, type StoreUrlOpener, openRegistry, openStore } from './registry/open-registry.js';
 export type { PullTarget } from './registry/pull.js';
 export type { DeleteVersionOptions, DeletedVersion, PurgeOptions, PurgeReport, PurgeScope } from './registry/deletion.js';
 export * from './registry/compare.js';
@@ -28,3 +29,4 @@ export { Loader, createLoader, type LoadedModel, type PreloadResult } from './lo
 export { type LoaderOptions, type ResolvedLoaderOptions, type VerifyPolicy, type LoaderWarning, loaderOptionsSchema } from './loader/options.js';
 export type { EvictionReport } from './loader/eviction.js';
 export { readAll } from './util/streams.js';
+export { redactSecrets } from './util/redact.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InvalidInputError, KeyScheme, decodeId, encodeAlias, encodeId, parseRef, sha256 } from '../src/index.js';
+import { InvalidInputError, KeyScheme, decodeId, encodeAlias, encodeId, parseRef, redactSecrets, sha256 } from '../src/index.js';
 
 describe('ids', () => {
   it.each([
@@ -116,5 +116,14 @@ describe('references', () => {
   it('quotes a version beyond 2^53 as typed instead of rounding it', () => {
     expect(() => parseRef('shop/sales/xgb@9007199254740993')).toThrow('Invalid version "9007199254740993"');
     expect(() => parseRef({ store: 'shop', product: 'sales', type: 'xgb', version: '9007199254740993' })).toThrow('"9007199254740993"');
+  });
+});
+
+describe('redactSecrets', () => {
+  it('masks user info in URLs, keys in connection strings and signatures in SAS URLs', () => {
+    expect(redactSecrets('endpoint http://user:hunter2@host:9000/x failed')).toBe('endpoint http://***@host:9000/x failed');
+    expect(redactSecrets('s3://AKIA:wJalr/SECRET@bucket')).not.toContain('wJalr');
+    expect(redactSecrets('AccountName=a;AccountKey=c2VjcmV0;Container=m')).toBe('AccountName=a;AccountKey=***;Container=m');
+    expect(redactSecrets('https://a.blob.core.windows.net/m?sv=1&sig=SIG')).toBe('https://a.blob.core.windows.net/m?sv=***&sig=***');
   });
 });
