@@ -47,7 +47,9 @@ it('gc reports what it would delete, deletes only with --yes, and verify and sta
   withHistory(async (cwd) => {
     await modelregJson(['rm', 'a/b/c@3'], { cwd });
     const young = await modelregJson(['gc'], { cwd });
-    expect(young).toEqual({ dryRun: true, scannedBlobs: 4, referencedBlobs: 3, keptYoungBlobs: 1, deletedBlobs: 0, freedBytes: 0, deleted: [] });
+    expect(young).toEqual({
+      dryRun: true, scannedBlobs: 4, referencedBlobs: 3, keptYoungBlobs: 1, deletedBlobs: 0, freedBytes: 0, deleted: [], removedIncompleteWrites: 0, removedIncompleteBytes: 0,
+    });
 
     await ageBlobs(cwd);
     const dryRun = await modelregJson(['gc'], { cwd });
@@ -68,6 +70,8 @@ it('gc reports what it would delete, deletes only with --yes, and verify and sta
       logicalBytes: 3 + 3 + 4 + 4,
       storedBytes: 3 + 3 + 4,
       dedupRatio: 1.4,
+      incompleteWrites: 0,
+      incompleteWriteBytes: 0,
     });
     expect((await modelreg(['stats'], { cwd })).stdout).toMatch(/dedup ratio\s+│ 1\.40x/);
 

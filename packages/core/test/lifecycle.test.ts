@@ -184,7 +184,7 @@ describe('stats', () => {
     await registry.promote('a/p/t@1');
     expect(await registry.stats()).toEqual({
       stores: 2, products: 3, types: 3, versions: 4, aliases: 1, blobs: 3,
-      logicalBytes: 12 + 12 + 8 + 4, storedBytes: 8 + 4 + 4, dedupRatio: 36 / 16, unreadable: [],
+      logicalBytes: 12 + 12 + 8 + 4, storedBytes: 8 + 4 + 4, dedupRatio: 36 / 16, incompleteWrites: 0, incompleteWriteBytes: 0, unreadable: [],
     });
   });
 });

@@ -52,6 +52,11 @@ export class KeyScheme {
     return this.root.replace(/\/$/, '');
   }
 
+  /** The key prefix of everything in this registry (`''` or `team-a/`). */
+  rootPrefix(): string {
+    return this.root;
+  }
+
   modelsPrefix(): string {
     return `${this.root}models/`;
   }

@@ -35,6 +35,9 @@ export interface GcReport {
   deletedBlobs: number;
   freedBytes: number;
   deleted: Digest[];
+  /** Incomplete writes older than the grace period removed (or, in a dry run, removable): crashed multipart uploads, temp files. */
+  removedIncompleteWrites: number;
+  removedIncompleteBytes: number;
 }
 
 const leaseSchema = z.object({ digests: z.array(digestSchema) });
@@ -84,6 +87,8 @@ export async function collectGarbage(source: ManifestScan & { gracePeriodMs: num
       deletedBlobs: 0,
       freedBytes: 0,
       deleted: [],
+      removedIncompleteWrites: 0,
+      removedIncompleteBytes: 0,
     };
     for (let i = 0; i < candidates.length; i += DELETE_BATCH) {
       const batch = candidates.slice(i, i + DELETE_BATCH);
@@ -100,6 +105,12 @@ export async function collectGarbage(source: ManifestScan & { gracePeriodMs: num
         report.freedBytes += blob.size;
         report.deleted.push(digest);
       }
+    }
+    for await (const write of store.listIncompleteWrites?.(keys.rootPrefix(), { signal }) ?? []) {
+      if (write.startedAt.getTime() >= now - grace) continue;
+      if (run) await store.removeIncompleteWrite!(write, { signal });
+      report.removedIncompleteWrites++;
+      report.removedIncompleteBytes += write.size;
     }
     if (run) await removeExpiredRuns(store, keys, now, signal);
     report.deleted.sort();

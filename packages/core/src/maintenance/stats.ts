@@ -14,6 +14,9 @@ export interface RegistryStats {
   storedBytes: number;
   /** logicalBytes / storedBytes (1 when nothing is stored). */
   dedupRatio: number;
+  /** Writes that started and never finished (crashed multipart uploads, temp files) and the bytes they hold; gc removes them after the grace period. */
+  incompleteWrites: number;
+  incompleteWriteBytes: number;
   /** Entries under models/ that are not valid v2 manifests, left out of the counts. */
   unreadable: UnreadableEntry[];
 }
@@ -42,6 +45,12 @@ export async function registryStats(source: ManifestScan, signal?: AbortSignal):
     blobs++;
     storedBytes += entry.size;
   }
+  let incompleteWrites = 0;
+  let incompleteWriteBytes = 0;
+  for await (const write of source.store.listIncompleteWrites?.(source.keys.rootPrefix(), { signal }) ?? []) {
+    incompleteWrites++;
+    incompleteWriteBytes += write.size;
+  }
   return {
     stores: stores.size,
     products: products.size,
@@ -52,6 +61,8 @@ export async function registryStats(source: ManifestScan, signal?: AbortSignal):
     logicalBytes,
     storedBytes,
     dedupRatio: storedBytes === 0 ? 1 : logicalBytes / storedBytes,
+    incompleteWrites,
+    incompleteWriteBytes,
     unreadable,
   };
 }

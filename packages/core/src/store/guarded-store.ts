@@ -1,6 +1,6 @@
 import { BackendError, InvalidInputError, ModelregError, throwIfAborted } from '../errors.js';
 import type {
-  GetOptions, GetResult, ListEntry, ListOptions, ObjectInfo, ObjectStore, OperationOptions, PutBody, PutOptions, PutResult, StagedWrite,
+  GetOptions, GetResult, IncompleteWrite, ListEntry, ListOptions, ObjectInfo, ObjectStore, OperationOptions, PutBody, PutOptions, PutResult, StagedWrite,
   StoreCapabilities,
 } from './object-store.js';
 
@@ -26,6 +26,15 @@ async function guard<T>(store: ObjectStore, key: string | undefined, signal: Abo
     return await work();
   } catch (error) {
     throw normalize(error, key, store);
+  }
+}
+
+async function* guardIterable<T>(store: ObjectStore, prefix: string, signal: AbortSignal | undefined, iterate: () => AsyncIterable<T>): AsyncIterable<T> {
+  throwIfAborted(signal, prefix);
+  try {
+    yield* iterate();
+  } catch (error) {
+    throw normalize(error, prefix, store);
   }
 }
 
@@ -66,13 +75,8 @@ export class GuardedStore implements ObjectStore {
     return guard(this.inner, key, options.signal, () => this.inner.head(key, options));
   }
 
-  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
-    throwIfAborted(options.signal, prefix);
-    try {
-      yield* this.inner.list(prefix, options);
-    } catch (error) {
-      throw normalize(error, prefix, this.inner);
-    }
+  list(prefix: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
+    return guardIterable(this.inner, prefix, options.signal, () => this.inner.list(prefix, options));
   }
 
   delete(keys: readonly string[], options: OperationOptions = {}): Promise<void> {
@@ -100,6 +104,17 @@ export class GuardedStore implements ObjectStore {
           discard: () => guard(this.inner, undefined, undefined, () => staged.discard()),
         };
       });
+  }
+
+  get listIncompleteWrites(): ObjectStore['listIncompleteWrites'] {
+    const list = this.inner.listIncompleteWrites?.bind(this.inner);
+    if (!list) return undefined;
+    return (prefix: string, options: OperationOptions = {}) => guardIterable(this.inner, prefix, options.signal, () => list(prefix, options));
+  }
+
+  get removeIncompleteWrite(): ObjectStore['removeIncompleteWrite'] {
+    const remove = this.inner.removeIncompleteWrite?.bind(this.inner);
+    return remove && ((write: IncompleteWrite, options: OperationOptions = {}) => guard(this.inner, write.key, options.signal, () => remove(write, options)));
   }
 
   get verifyCapabilities(): ObjectStore['verifyCapabilities'] {

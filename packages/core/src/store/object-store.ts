@@ -53,6 +53,18 @@ export type ListEntry =
   | ({ type: 'object'; key: string } & ObjectInfo)
   | { type: 'prefix'; prefix: string };
 
+/** A write that started and never finished: an incomplete multipart upload, a crashed writer's temp file. */
+export interface IncompleteWrite {
+  /** What identifies it to its backend, e.g. a multipart upload id or a temp file name. */
+  id: string;
+  /** The key it was meant for, when the backend knows it. */
+  key?: string | undefined;
+  /** When it started (or was last written to), by the store's clock. */
+  startedAt: Date;
+  /** Bytes it holds in the store. */
+  size: number;
+}
+
 /** A write whose key is chosen after its bytes are in the store (e.g. by their digest). */
 export interface StagedWrite {
   /** Where the caller streams the bytes. */
@@ -93,6 +105,14 @@ export interface ObjectStore {
   touch(key: string, options?: OperationOptions): Promise<void>;
   /** Present when `capabilities.staging` is true. */
   stage?(options?: OperationOptions): Promise<StagedWrite>;
+  /**
+   * Writes under `prefix` that started and never finished and still take space (incomplete
+   * multipart uploads, temp files of crashed writers), for gc to remove and stats to report.
+   * Backends whose storage discards them by itself omit it.
+   */
+  listIncompleteWrites?(prefix: string, options?: OperationOptions): AsyncIterable<IncompleteWrite>;
+  /** Removes one incomplete write (aborts the upload, deletes the temp file); one already gone is not an error. */
+  removeIncompleteWrite?(write: IncompleteWrite, options?: OperationOptions): Promise<void>;
   /**
    * Checks the live service once (e.g. that it really enforces conditional writes, which some
    * S3-compatible servers silently ignore) and returns the capabilities it has. The registry calls
