@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { link, mkdir, open, rename, rm, rmdir, stat, unlink, utimes } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readdir, realpath, rename, rm, rmdir, stat, unlink, utimes } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  BackendError, InvalidInputError, PreconditionFailedError, throwIfAborted,
+  AccessDeniedError, BackendError, InvalidInputError, PreconditionFailedError, throwIfAborted, type IncompleteWrite,
   type GetOptions, type GetResult, type ListEntry, type ListOptions, type ObjectInfo, type ObjectStore,
   type OperationOptions, type PutBody, type PutOptions, type PutResult, type StagedWrite, type StoreCapabilities,
 } from '@modelreg/core';
@@ -37,6 +37,7 @@ export class LocalStore implements ObjectStore {
   private readonly tempFolder: string;
   private readonly locks: KeyLocks;
   private staleTempsRemoved: Promise<number> | undefined;
+  private realRoot: Promise<string> | undefined;
 
   constructor(options: LocalStoreOptions) {
     const parsed = parseLocalStoreOptions(options);
@@ -63,6 +64,7 @@ export class LocalStore implements ObjectStore {
   async get(key: string, options: GetOptions = {}): Promise<GetResult> {
     const path = this.pathOf(key);
     try {
+      await this.assertInsideRoot(path, key);
       const file = await open(path, 'r');
       const info = toInfo(await file.stat({ bigint: true }));
       const start = options.range?.offset ?? 0;
@@ -76,7 +78,9 @@ export class LocalStore implements ObjectStore {
 
   async head(key: string, options: OperationOptions = {}): Promise<ObjectInfo | undefined> {
     try {
-      const info = await stat(this.pathOf(key), { bigint: true });
+      const path = this.pathOf(key);
+      await this.assertInsideRoot(path, key);
+      const info = await stat(path, { bigint: true });
       return info.isFile() ? toInfo(info) : undefined;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -105,7 +109,10 @@ export class LocalStore implements ObjectStore {
   async touch(key: string, options: OperationOptions = {}): Promise<void> {
     const now = new Date();
     try {
-      await utimes(this.pathOf(key), now, now);
+      const path = this.pathOf(key);
+      await this.assertRealFolders(path, key);
+      await this.assertInsideRoot(path, key);
+      await utimes(path, now, now);
     } catch (error) {
       throw translateFsError(error, key, this.root);
     }
@@ -123,6 +130,7 @@ export class LocalStore implements ObjectStore {
   async publish(tempPath: string, key: string, options: PutOptions): Promise<PutResult> {
     const path = this.pathOf(key);
     try {
+      await this.assertRealFolders(path, key);
       const info = await this.locks.withLock(key, async () => {
         if (options.ifMatch !== undefined) {
           const current = await this.head(key);
@@ -138,6 +146,59 @@ export class LocalStore implements ObjectStore {
       return { etag: info.etag };
     } catch (error) {
       throw translateFsError(error, key, this.root);
+    }
+  }
+
+  /**
+   * Temp files of writes that never finished (a crashed push, a killed process). A live write
+   * touches its file with every chunk, so its `startedAt` (the mtime) stays recent.
+   */
+  async *listIncompleteWrites(_prefix: string, options: OperationOptions = {}): AsyncIterable<IncompleteWrite> {
+    // One temp folder serves every registry prefix of the store.
+    const names = await readdir(this.tempFolder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw translateFsError(error, INTERNAL_FOLDER, this.root);
+    });
+    for (const id of names) {
+      throwIfAborted(options.signal);
+      const info = await lstat(join(this.tempFolder, id)).catch(() => undefined); // finished meanwhile
+      if (info?.isFile()) yield { id, startedAt: info.mtime, size: info.size };
+    }
+  }
+
+  async removeIncompleteWrite(write: IncompleteWrite): Promise<void> {
+    if (write.id.includes('/') || write.id.includes(sep) || write.id.startsWith('.')) {
+      throw new InvalidInputError(`${JSON.stringify(write.id)} is not a temp file of this store.`);
+    }
+    await rm(join(this.tempFolder, write.id), { force: true });
+  }
+
+  /** Writes never follow a symbolic link inside the store: every existing folder on the way must be a real one. */
+  private async assertRealFolders(path: string, key: string): Promise<void> {
+    let current = this.root;
+    for (const segment of path.slice(this.root.length + 1).split(sep).slice(0, -1)) {
+      current = join(current, segment);
+      const info = await lstat(current).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error;
+      });
+      if (!info) return; // from here on mkdir creates real folders
+      if (!info.isDirectory()) {
+        throw new InvalidInputError(`Refusing to write ${key}: ${current} is a symbolic link or a file inside the store, and writes never follow links. Remove it.`, { key });
+      }
+    }
+  }
+
+  /** Reads refuse a symbolic link that leads out of the store. */
+  private async assertInsideRoot(path: string, key: string): Promise<void> {
+    const real = await realpath(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+      throw error;
+    });
+    if (real === undefined) return;
+    this.realRoot ??= realpath(this.root);
+    if (!real.startsWith(`${await this.realRoot}${sep}`)) {
+      throw new AccessDeniedError(`Refusing to read ${key}: it is a symbolic link to ${real}, outside the store at ${this.root}.`, { key });
     }
   }
 

@@ -35,7 +35,10 @@ export interface GcReport {
   deletedBlobs: number;
   freedBytes: number;
   deleted: Digest[];
-  /** Incomplete writes older than the grace period removed (or, in a dry run, removable): crashed multipart uploads, temp files. */
+  /**
+   * Incomplete writes removed (or, in a dry run, removable): crashed multipart uploads older than the
+   * grace period (not for a blob a live push holds), temp files older than that and than a push lease lasts (10 minutes).
+   */
   removedIncompleteWrites: number;
   removedIncompleteBytes: number;
 }
@@ -71,7 +74,8 @@ export async function collectGarbage(source: ManifestScan & { gracePeriodMs: num
   const run = dryRun ? undefined : await GcRun.announce(store, keys, options.sweepWindowMs ?? DEFAULT_SWEEP_WINDOW_MS, signal);
   try {
     const now = run?.startedAt ?? Date.now();
-    for (const digest of await leasedDigests(store, keys, now - PUSH_LEASE_TTL_MS, dryRun, signal)) referenced.add(digest);
+    const leased = new Set(await leasedDigests(store, keys, now - PUSH_LEASE_TTL_MS, dryRun, signal));
+    for (const digest of leased) referenced.add(digest);
     // Pushes that committed between the first scan and the announcement: their leases may be gone already.
     for await (const { manifest } of scanManifests(source, { signal, known })) {
       for (const artifact of manifest.artifacts) referenced.add(artifact.digest);
@@ -106,8 +110,11 @@ export async function collectGarbage(source: ManifestScan & { gracePeriodMs: num
         report.deleted.push(digest);
       }
     }
+    // A live push may hold one: an upload of a blob its lease names is skipped; a write whose key is
+    // unknown (a staged file waiting for its commit) is a leftover only once older than any live lease.
     for await (const write of store.listIncompleteWrites?.(keys.rootPrefix(), { signal }) ?? []) {
-      if (write.startedAt.getTime() >= now - grace) continue;
+      const age = now - write.startedAt.getTime();
+      if (write.key === undefined ? age <= Math.max(grace, PUSH_LEASE_TTL_MS) : age <= grace || isLeasedBlob(keys, write.key, leased)) continue;
       if (run) await store.removeIncompleteWrite!(write, { signal });
       report.removedIncompleteWrites++;
       report.removedIncompleteBytes += write.size;
@@ -141,6 +148,15 @@ async function leasedDigests(store: ObjectStore, keys: KeyScheme, staleBefore: n
   // Removed before anything is swept: a push whose lease this was finds it gone and commits nothing.
   if (!dryRun && stale.length > 0) await store.delete(stale, { signal });
   return digests;
+}
+
+function isLeasedBlob(keys: KeyScheme, key: string, leased: ReadonlySet<Digest>): boolean {
+  try {
+    const parsed = keys.parse(key);
+    return parsed.kind === 'blob' && leased.has(parsed.digest);
+  } catch {
+    return false;
+  }
 }
 
 /** Markers of gcs that crashed, long past their window. */
