@@ -10,15 +10,12 @@ import {
   type OperationOptions, type PutBody, type PutOptions, type PutResult, type StagedWrite, type StoreCapabilities,
 } from '@modelreg/core';
 import { READ_CHUNK_BYTES } from '@modelreg/core/backend';
-import { DurableFileWriter, removeStaleEntries } from '@modelreg/core/fs';
+import { DurableFileWriter } from '@modelreg/core/fs';
 import pLimit from 'p-limit';
 import { KeyLocks } from './key-lock.js';
 import { listObjects } from './list.js';
 import { type LocalStoreOptions, parseLocalStoreOptions } from './options.js';
 import { translateFsError } from './translate-error.js';
-
-/** A temp file untouched this long belongs to a writer that crashed: a live write touches it with every chunk. */
-const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
 
 /** Top-level folder of the store's own temp files and locks; never listed, never a valid key. */
 export const INTERNAL_FOLDER = '.modelreg-internal';
@@ -36,7 +33,6 @@ export class LocalStore implements ObjectStore {
   private readonly durable: boolean;
   private readonly tempFolder: string;
   private readonly locks: KeyLocks;
-  private staleTempsRemoved: Promise<number> | undefined;
   private realRoot: Promise<string> | undefined;
 
   constructor(options: LocalStoreOptions) {
@@ -121,8 +117,6 @@ export class LocalStore implements ObjectStore {
   /** A temp file in the store's own folder, so publishing it is a rename on the same filesystem. */
   async stage(options: OperationOptions = {}): Promise<LocalStagedWrite> {
     await mkdir(this.tempFolder, { recursive: true });
-    // Once per store object, clear what crashed writers left; best effort, as a leftover only costs disk.
-    await (this.staleTempsRemoved ??= removeStaleEntries(this.tempFolder, STALE_TEMP_MS).catch(() => 0));
     return new LocalStagedWrite(this, join(this.tempFolder, `${Date.now().toString(36)}-${randomBytes(8).toString('hex')}`), this.durable);
   }
 

@@ -1,0 +1,70 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AccessDeniedError, InvalidInputError, KeyScheme, type Registry, createRegistry } from '@modelreg/core';
+import { INTERNAL_FOLDER, LocalStore } from '../src/index.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+let root: string;
+let outside: string;
+let registry: Registry;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'modelreg-local-root-'));
+  outside = await mkdtemp(join(tmpdir(), 'modelreg-local-outside-'));
+  registry = createRegistry({ backend: new LocalStore({ root }) });
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+  await rm(outside, { recursive: true, force: true });
+});
+
+describe('symbolic links inside the store', () => {
+  it('a push never writes through a linked folder', async () => {
+    await mkdir(join(root, 'models'), { recursive: true });
+    await symlink(outside, join(root, 'models', 'evil'));
+    await expect(registry.push('evil/p/t', [{ name: 'm', body: Buffer.from('weights') }])).rejects.toThrow(/symbolic link/);
+    await expect(registry.push('evil/p/t', [{ name: 'm', body: Buffer.from('weights') }])).rejects.toBeInstanceOf(InvalidInputError);
+    expect(await readdir(outside)).toEqual([]);
+
+    await rm(join(root, 'models'), { recursive: true });
+    await rm(join(root, 'blobs'), { recursive: true }); // the refused push stored its blob first
+    await symlink(outside, join(root, 'blobs'));
+    await expect(registry.push('s/p/t', [{ name: 'm', body: Buffer.from('weights') }])).rejects.toThrow(/symbolic link/);
+    expect(await readdir(outside)).toEqual([]);
+  });
+
+  it('reads refuse a link that leads out of the store', async () => {
+    const pushed = await registry.push('s/p/t', [{ name: 'm', body: Buffer.from('weights') }]);
+    const blob = join(root, ...new KeyScheme('').blobKey(pushed.manifest.artifacts[0]!.digest).split('/'));
+    await writeFile(join(outside, 'secret'), 'weights');
+    await rm(blob);
+    await symlink(join(outside, 'secret'), blob);
+    await expect(registry.pull(pushed.ref, join(outside, 'pulled'))).rejects.toBeInstanceOf(AccessDeniedError);
+    const manifest = join(root, 'models', 's', 'p', 't', '1', 'manifest.json');
+    await writeFile(join(outside, 'manifest.json'), JSON.stringify(pushed.manifest));
+    await rm(manifest);
+    await symlink(join(outside, 'manifest.json'), manifest);
+    await expect(registry.manifest(pushed.ref)).rejects.toBeInstanceOf(AccessDeniedError);
+  });
+});
+
+describe('temp files of unfinished writes', () => {
+  it('are counted by stats and removed by gc once older than the grace period and any push lease', async () => {
+    const temp = join(root, INTERNAL_FOLDER, 'tmp');
+    await mkdir(temp, { recursive: true });
+    await writeFile(join(temp, 'crashed-push'), Buffer.alloc(1000));
+    await writeFile(join(temp, 'live-push'), Buffer.alloc(10));
+    const old = new Date(Date.now() - 2 * DAY);
+    await utimes(join(temp, 'crashed-push'), old, old);
+
+    expect(await registry.stats()).toMatchObject({ incompleteWrites: 2, incompleteWriteBytes: 1010 });
+    expect(await registry.gc()).toMatchObject({ dryRun: true, removedIncompleteWrites: 1, removedIncompleteBytes: 1000 });
+    expect((await readdir(temp)).sort()).toEqual(['crashed-push', 'live-push']);
+    expect(await registry.gc({ dryRun: false })).toMatchObject({ removedIncompleteWrites: 1, removedIncompleteBytes: 1000 });
+    expect(await readdir(temp)).toEqual(['live-push']);
+    // A short grace period does not make a young temp file (a push between staging and commit) a leftover.
+    expect(await registry.gc({ dryRun: false, gracePeriodMs: 1000 })).toMatchObject({ removedIncompleteWrites: 0 });
+  });
+});
