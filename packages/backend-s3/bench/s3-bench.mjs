@@ -121,7 +121,7 @@ async function main() {
       if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
     });
     console.log(`server: ${server.description}`);
-    console.log(`node ${process.version}; part size ${PART_SIZE / MIB} MiB, queue size ${QUEUE_SIZE}, download concurrency 4; ${ROUNDS} rounds\n`);
+    console.log(`node ${process.version}; part size ${PART_SIZE / MIB} MiB, queue size ${QUEUE_SIZE}; pull as core's ranged GETs (registry defaults); ${ROUNDS} rounds\n`);
 
     const modelPath = join(work, 'model.bin');
     await randomFile(modelPath, MODEL_BYTES);

@@ -90,7 +90,7 @@ export interface StoreCapabilities {
  */
 export interface ObjectStore {
   readonly capabilities: StoreCapabilities;
-  /** A short description for messages, e.g. `local:/srv/models` or `s3://bucket/prefix`. */
+  /** Where the store is, for messages and without credentials, e.g. `/srv/models` or `s3://bucket/prefix`. */
   readonly description: string;
 
   put(key: string, body: PutBody, options?: PutOptions): Promise<PutResult>;
