@@ -10,6 +10,8 @@ export interface TransferLimits {
 export interface CallOptions {
   /** The full object key, for error messages. */
   key?: string | undefined;
+  /** The multipart upload the request is about, for error messages. */
+  uploadId?: string | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -65,5 +67,5 @@ export async function call<T>(
 }
 
 export function toStoreError(context: S3Context, operation: string, error: unknown, options: CallOptions = {}): ModelregError {
-  return translateS3Error(error, { operation, bucket: context.bucket, key: options.key, signal: options.signal });
+  return translateS3Error(error, { operation, bucket: context.bucket, key: options.key, uploadId: options.uploadId, signal: options.signal });
 }

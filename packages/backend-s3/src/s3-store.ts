@@ -1,8 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type {
-  GetOptions, GetResult, ListEntry, ListOptions, ObjectInfo, ObjectStore, OperationOptions, PutBody, PutOptions, PutResult, StoreCapabilities,
+  GetOptions, GetResult, IncompleteWrite, ListEntry, ListOptions, ObjectInfo, ObjectStore, OperationOptions, PutBody, PutOptions, PutResult, StoreCapabilities,
 } from '@modelreg/core';
-import { redactSecrets } from '@modelreg/core';
+import { InvalidInputError, redactSecrets } from '@modelreg/core';
 import { probeConditionalWrites } from './capability-probe.js';
 import { createS3Client } from './client.js';
 import { S3Context } from './context.js';
@@ -10,6 +10,7 @@ import { deleteObjects } from './delete.js';
 import { downloadObject } from './download.js';
 import { normalizeEtag } from './etag.js';
 import { headObject } from './head.js';
+import { abortIncompleteUpload, listIncompleteUploads } from './incomplete-uploads.js';
 import { listObjects } from './list.js';
 import { type S3StoreOptions, parseS3StoreOptions } from './options.js';
 import { touchObject } from './touch.js';
@@ -76,6 +77,23 @@ export class S3Store implements ObjectStore {
 
   async touch(key: string, options: OperationOptions = {}): Promise<void> {
     await touchObject(this.context, this.prefix + key, options);
+  }
+
+  /**
+   * Multipart uploads under `prefix` never completed nor aborted (e.g. by a killed push): `id` is the
+   * upload id, `startedAt` its Initiated time, `size` the sum of its parts. Uploads are listed one
+   * page at a time, and each one's parts are listed before it is yielded.
+   */
+  listIncompleteWrites(prefix: string, options: OperationOptions = {}): AsyncIterable<IncompleteWrite> {
+    return listIncompleteUploads(this.context, this.prefix + prefix, this.prefix, options);
+  }
+
+  /** Aborts the multipart upload, which frees its parts; one already completed or aborted is not an error. */
+  async removeIncompleteWrite(write: IncompleteWrite, options: OperationOptions = {}): Promise<void> {
+    if (write.key === undefined) {
+      throw new InvalidInputError(`Cannot abort multipart upload ${write.id}: S3 needs its key too. Pass the write as listIncompleteWrites returned it.`);
+    }
+    await abortIncompleteUpload(this.context, this.prefix + write.key, write.id, options);
   }
 
   /**

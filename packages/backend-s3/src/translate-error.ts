@@ -8,6 +8,8 @@ export interface S3ErrorContext {
   bucket: string;
   /** The full object key (store prefix included), when the operation is about one object. */
   key?: string | undefined;
+  /** The multipart upload, when the operation is about one. */
+  uploadId?: string | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -41,7 +43,8 @@ export function translateS3Error(error: unknown, context: S3ErrorContext): Model
   const status = sdk.$metadata?.httpStatusCode;
   const requestId = sdk.$metadata?.requestId;
   const key = context.key;
-  const target = key === undefined ? `bucket "${context.bucket}"` : `${key} in bucket "${context.bucket}"`;
+  const upload = context.uploadId === undefined ? '' : `multipart upload ${context.uploadId} of `;
+  const target = key === undefined ? `bucket "${context.bucket}"` : `${upload}${key} in bucket "${context.bucket}"`;
   const details = `${code}${status === undefined ? '' : `, HTTP ${status}`}${requestId === undefined ? '' : `, request id ${requestId}`}`;
   const options = { key, cause: error };
 
@@ -57,6 +60,11 @@ export function translateS3Error(error: unknown, context: S3ErrorContext): Model
   }
   if (PRECONDITION.has(code) || status === 412) {
     return new PreconditionFailedError(`S3 ${context.operation} on ${target}: condition not met (${details})`, options);
+  }
+  // About one multipart upload: AWS answers NoSuchUpload, Ceph RGW's ListParts NoSuchKey. Elsewhere (a
+  // part of a running upload) NoSuchUpload stays a BackendError: the object key is not what is missing.
+  if (context.uploadId !== undefined && (NOT_FOUND.has(code) || code === 'NoSuchUpload')) {
+    return new NotFoundError(`S3 ${context.operation}: ${target} does not exist (it was completed or aborted)`, options);
   }
   if (NOT_FOUND.has(code)) {
     return new NotFoundError(`Object ${target} does not exist`, options);
