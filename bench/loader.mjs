@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createLoader, createRegistry } from '@modelreg/core';
+import { KeyScheme, createLoader, createRegistry } from '@modelreg/core';
 import { PrefixedStore, pseudoRandomStream } from '@modelreg/core/testing/helpers';
 import { S3Store } from '@modelreg/backend-s3';
 import { startS3TestServer } from '../packages/backend-s3/test/server/s3-test-server.mjs';
@@ -95,7 +95,7 @@ async function main() {
     ];
     const pushed = await registry.push(LINE, artifacts);
     await registry.promote(pushed.ref);
-    const blobKeys = pushed.manifest.artifacts.map((artifact) => registry.blobs.key(artifact.digest));
+    const blobKeys = pushed.manifest.artifacts.map((artifact) => new KeyScheme(PREFIX).blobKey(artifact.digest));
 
     console.log(`server: ${server.description}`);
     console.log(`node ${process.version}; model: one ${MODEL_BYTES / MIB} MiB artifact + five of ${SMALL_BYTES / MIB} MiB; ${ROUNDS} rounds`);

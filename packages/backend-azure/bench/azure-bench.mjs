@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ContainerClient } from '@azure/storage-blob';
-import { createRegistry } from '@modelreg/core';
+import { KeyScheme, createRegistry } from '@modelreg/core';
 import { AzureBlobStore } from '../dist/index.js';
 import { startAzureTestServer } from '../test/server/azure-test-server.mjs';
 import { benchSettings } from '../../../bench/support/args.mjs';
@@ -93,7 +93,7 @@ try {
         `pull modelreg ${mbps(times.modelregPull[round]).toFixed(1)} / raw ${mbps(times.rawPull[round]).toFixed(1)} MB/s`,
     );
     // Keep the server's disk and ours from filling up over the rounds.
-    await store.delete([registry.keys.blobKey((await registry.manifest(ref)).artifacts[0].digest)]);
+    await store.delete([new KeyScheme(`round-${round}`).blobKey((await registry.manifest(ref)).artifacts[0].digest)]);
     await raw.delete();
     await rm(join(work, `modelreg-${round}`), { recursive: true, force: true });
     await rm(join(work, `raw-${round}.bin`), { force: true });
