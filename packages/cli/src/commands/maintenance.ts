@@ -80,6 +80,7 @@ async function stats(context: Context): Promise<void> {
       ['logical size', formatBytes(result.logicalBytes)],
       ['stored size', formatBytes(result.storedBytes)],
       ['dedup ratio', `${result.dedupRatio.toFixed(2)}x`],
+      ['incomplete writes', `${result.incompleteWrites} (${formatBytes(result.incompleteWriteBytes)}; gc removes them after the grace period)`],
     ]),
   );
 }

@@ -10,9 +10,9 @@ import { readAll } from '../util/streams.js';
 /** How long a gc may delete after it announced itself. @default 2 minutes */
 export const DEFAULT_SWEEP_WINDOW_MS = 120_000;
 /** A gc stops sending deletes this long before its window closes, so deletes in flight land inside it. */
-export const SWEEP_SEND_MARGIN_MS = 10_000;
+const SWEEP_SEND_MARGIN_MS = 10_000;
 /** Past its window, a crashed gc's marker is ignored after this much more (stores keep whole-second timestamps). */
-export const RUN_EXPIRY_MARGIN_MS = 5_000;
+const RUN_EXPIRY_MARGIN_MS = 5_000;
 /** How often a push waiting for a gc looks again. */
 const WAIT_POLL_MS = 250;
 
