@@ -33,23 +33,22 @@ export class PushLease {
     private readonly store: ObjectStore,
     private readonly key: string,
     private readonly body: Buffer,
-    private readonly ttlMs: number,
     etag: string,
     writeStart: number,
   ) {
     this.etag = etag;
     this.lastWriteStart = writeStart;
-    this.timer = setInterval(() => void this.refresh().catch(() => {}), ttlMs / 4);
+    this.timer = setInterval(() => void this.refresh().catch(() => {}), PUSH_LEASE_TTL_MS / 4);
     this.timer.unref();
   }
 
   /** Writes the lease, then waits until no gc that may not have seen it is still deleting. */
-  static async acquire(store: ObjectStore, keys: KeyScheme, digests: readonly Digest[], signal: AbortSignal | undefined, ttlMs = PUSH_LEASE_TTL_MS): Promise<PushLease> {
+  static async acquire(store: ObjectStore, keys: KeyScheme, digests: readonly Digest[], signal: AbortSignal | undefined): Promise<PushLease> {
     const key = `${keys.pushLeasesPrefix()}${randomUUID()}.json`;
     const body = Buffer.from(JSON.stringify({ schemaVersion: 1, digests: [...new Set(digests)].sort(), startedAt: new Date().toISOString() }));
     const start = performance.now();
     const { etag, storeTime } = await writeAndStamp(store, key, body, signal);
-    const lease = new PushLease(store, key, body, ttlMs, etag, start);
+    const lease = new PushLease(store, key, body, etag, start);
     try {
       let firstStamp: number | undefined = storeTime;
       const stamp = async () => {
@@ -72,13 +71,13 @@ export class PushLease {
    */
   async confirm(signal: AbortSignal | undefined): Promise<void> {
     await this.refresh(signal);
-    if (this.longestGap >= this.ttlMs - LEASE_SAFETY_MS) this.lost = this.lostError();
+    if (this.longestGap >= PUSH_LEASE_TTL_MS - LEASE_SAFETY_MS) this.lost = this.lostError();
     if (this.lost) throw this.lost;
   }
 
   /** Whether the lease has stayed live without a gap until now; asked right after the commit landed. */
   heldUntilNow(): boolean {
-    return this.longestGap < this.ttlMs - LEASE_SAFETY_MS && performance.now() - this.lastWriteStart < this.ttlMs - LEASE_SAFETY_MS;
+    return this.longestGap < PUSH_LEASE_TTL_MS - LEASE_SAFETY_MS && performance.now() - this.lastWriteStart < PUSH_LEASE_TTL_MS - LEASE_SAFETY_MS;
   }
 
   async release(): Promise<void> {
@@ -109,7 +108,7 @@ export class PushLease {
 
   private lostError(): ConflictError {
     return new ConflictError(
-      `The push stalled for longer than its lease lasts (${this.ttlMs} ms), so a garbage collection may have taken it for abandoned. Nothing was committed; push again.`,
+      `The push stalled for longer than its lease lasts (${PUSH_LEASE_TTL_MS} ms), so a garbage collection may have taken it for abandoned. Nothing was committed; push again.`,
       { key: this.key },
     );
   }
