@@ -1,6 +1,7 @@
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { BlobClient } from '@azure/storage-blob';
 import type { ByteRange, GetResult } from '@modelreg/core';
+import { withTranslatedErrors } from '@modelreg/core/backend';
 import { normalizeEtag } from './etag.js';
 
 /** Retries of a download stream that breaks mid-way, each resuming where it stopped. */
@@ -29,12 +30,4 @@ export async function downloadBlob(blob: BlobClient, options: BlobDownloadOption
     lastModified: response.lastModified!,
     body: withTranslatedErrors(response.readableStreamBody as Readable, translate),
   };
-}
-
-/** Passes a download through, turning a failure mid-stream (after the SDK's resumes) into a core error. */
-function withTranslatedErrors(body: Readable, translate: (error: unknown) => Error): Readable {
-  const out = new PassThrough();
-  body.once('error', (error) => out.destroy(translate(error)));
-  out.once('close', () => body.destroy()); // a consumer that stops early ends the download too
-  return body.pipe(out);
 }

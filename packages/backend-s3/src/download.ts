@@ -1,6 +1,7 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { ByteRange, GetOptions, GetResult } from '@modelreg/core';
+import { withTranslatedErrors } from '@modelreg/core/backend';
 import { type S3Context, call, toStoreError } from './context.js';
 import { normalizeEtag } from './etag.js';
 
@@ -16,7 +17,7 @@ export async function downloadObject(context: S3Context, key: string, options: G
     context.client.send(new GetObjectCommand({ Bucket: context.bucket, Key: key, Range: range && rangeHeader(range) }), { abortSignal }),
   );
   return {
-    body: translatedBody(context, key, response.Body as Readable, signal),
+    body: withTranslatedErrors(response.Body as Readable, (error) => toStoreError(context, 'GetObject', error, { key, signal })),
     size: totalSize(response),
     etag: normalizeEtag(response.ETag),
     lastModified: response.LastModified ?? new Date(0),
@@ -31,18 +32,4 @@ function rangeHeader(range: ByteRange): string {
 function totalSize(response: GetObjectCommandOutput): number {
   const total = response.ContentRange?.match(/\/(\d+)$/)?.[1];
   return total === undefined ? (response.ContentLength ?? 0) : Number(total);
-}
-
-/** A body whose stream failures (e.g. a reset connection) are modelreg errors; closing it ends the download. */
-function translatedBody(context: S3Context, key: string, body: Readable, signal: AbortSignal | undefined): Readable {
-  async function* translated(): AsyncGenerator<Buffer> {
-    try {
-      yield* body;
-    } catch (error) {
-      throw toStoreError(context, 'GetObject', error, { key, signal });
-    }
-  }
-  const translatedStream = Readable.from(translated(), { objectMode: false });
-  translatedStream.once('close', () => body.destroy());
-  return translatedStream;
 }

@@ -5,4 +5,4 @@ export { compareKeys } from './store/memory-store.js';
 export { throwIfAborted } from './errors.js';
 export { prefixSchema } from './registry/config.js';
 export { parseOptions, describeIssues } from './util/parse-options.js';
-export { READ_CHUNK_BYTES, readAll } from './util/streams.js';
+export { READ_CHUNK_BYTES, readAll, withTranslatedErrors } from './util/streams.js';

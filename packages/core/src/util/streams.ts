@@ -1,12 +1,13 @@
-import { type Readable, Transform, pipeline } from 'node:stream';
+import { PassThrough, type Readable, Transform, pipeline } from 'node:stream';
 import { InvalidInputError, throwIfAborted } from '../errors.js';
+
+/** Big reads: fewer syscalls and callbacks than the 64 KiB default, still bounded. */
+export const READ_CHUNK_BYTES = 1 << 20;
 
 /**
  * Reads a whole stream into memory. Only for small objects (manifests, aliases) and the in-memory
  * store: model files are always streamed.
  */
-/** Big reads: fewer syscalls and callbacks than the 64 KiB default, still bounded. */
-export const READ_CHUNK_BYTES = 1 << 20;
 
 export async function readAll(stream: Readable, signal?: AbortSignal, maxBytes = Number.POSITIVE_INFINITY): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -40,4 +41,16 @@ export function withByteCount(stream: Readable, onBytes: ((total: number) => voi
   });
   pipeline(stream, counter, () => {});
   return counter;
+}
+
+/**
+ * Passes a backend's download body through, turning a failure mid-stream into the error `translate`
+ * makes of it; a consumer that stops early ends the download too. Piped, not re-yielded: an async
+ * iterator would add a promise per network chunk.
+ */
+export function withTranslatedErrors(body: Readable, translate: (error: unknown) => Error): Readable {
+  const out = new PassThrough();
+  body.once('error', (error) => out.destroy(translate(error)));
+  out.once('close', () => body.destroy());
+  return body.pipe(out);
 }
