@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { link, lstat, mkdir, open, readdir, realpath, rename, rm, rmdir, stat, unlink, utimes } from 'node:fs/promises';
+import { link, lstat, mkdir, open, realpath, rename, rm, rmdir, stat, unlink, utimes } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,7 +10,7 @@ import {
   type OperationOptions, type PutBody, type PutOptions, type PutResult, type StagedWrite, type StoreCapabilities,
 } from '@modelreg/core';
 import { READ_CHUNK_BYTES } from '@modelreg/core/backend';
-import { DurableFileWriter } from '@modelreg/core/fs';
+import { DurableFileWriter, dirEntries } from '@modelreg/core/fs';
 import pLimit from 'p-limit';
 import { KeyLocks } from './key-lock.js';
 import { listObjects } from './list.js';
@@ -149,8 +149,7 @@ export class LocalStore implements ObjectStore {
    */
   async *listIncompleteWrites(_prefix: string, options: OperationOptions = {}): AsyncIterable<IncompleteWrite> {
     // One temp folder serves every registry prefix of the store.
-    const names = await readdir(this.tempFolder).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return [];
+    const names = await dirEntries(this.tempFolder).catch((error: unknown) => {
       throw translateFsError(error, INTERNAL_FOLDER, this.root);
     });
     for (const id of names) {
