@@ -18,9 +18,9 @@ const WAIT_POLL_MS = 250;
 
 const runMarkerSchema = z.strictObject({ schemaVersion: z.literal(1), sweepWindowMs: z.number().int().positive(), startedAt: z.string() });
 
-/** Writes an object and returns the store's clock at that moment (its lastModified): no client clock is trusted. */
-export async function writeAndStamp(store: ObjectStore, key: string, body: Buffer, signal: AbortSignal | undefined, etag?: string): Promise<{ etag: string; storeTime: number }> {
-  const written = await store.put(key, body, { ...(etag === undefined ? { ifNoneMatch: '*' as const } : { ifMatch: etag }), contentType: 'application/json', signal });
+/** Creates an object and returns the store's clock at that moment (its lastModified): no client clock is trusted. */
+export async function writeAndStamp(store: ObjectStore, key: string, body: Buffer, signal: AbortSignal | undefined): Promise<{ etag: string; storeTime: number }> {
+  const written = await store.put(key, body, { ifNoneMatch: '*', contentType: 'application/json', signal });
   const info = await store.head(key, { signal });
   if (!info) throw new NotFoundError(`${key} vanished right after it was written.`, { key });
   return { etag: written.etag, storeTime: info.lastModified.getTime() };
@@ -70,9 +70,13 @@ export async function listGcRuns(store: ObjectStore, keys: KeyScheme, signal: Ab
   return runs;
 }
 
-/** Waits until no gc's sweep window is open; `stamp` writes the caller's own object and returns the store's clock. */
-export async function waitForGcRuns(store: ObjectStore, keys: KeyScheme, stamp: () => Promise<number>, signal: AbortSignal | undefined): Promise<void> {
-  for (let storeTime = await stamp(); (await listGcRuns(store, keys, signal)).some((run) => run.expiresAt > storeTime); storeTime = await stamp()) {
+/**
+ * Waits until no gc's sweep window is open. `storeNow` is the store's clock as the caller knows it
+ * (a timestamp it read, plus the time elapsed since): never ahead of the store, so no open window
+ * is taken for closed.
+ */
+export async function waitForGcRuns(store: ObjectStore, keys: KeyScheme, storeNow: () => number, signal: AbortSignal | undefined): Promise<void> {
+  while ((await listGcRuns(store, keys, signal)).some((run) => run.expiresAt > storeNow())) {
     await sleep(WAIT_POLL_MS, undefined, signal ? { signal } : {}).catch(() => throwIfAborted(signal));
   }
 }

@@ -49,14 +49,10 @@ export class PushLease {
     const start = performance.now();
     const { etag, storeTime } = await writeAndStamp(store, key, body, signal);
     const lease = new PushLease(store, key, body, etag, start);
+    const written = performance.now();
     try {
-      let firstStamp: number | undefined = storeTime;
-      const stamp = async () => {
-        const time = firstStamp ?? (await lease.refresh(signal));
-        firstStamp = undefined;
-        return time;
-      };
-      await waitForGcRuns(store, keys, stamp, signal);
+      // The lease's own timer keeps it live while this waits.
+      await waitForGcRuns(store, keys, () => storeTime + (performance.now() - written), signal);
       return lease;
     } catch (error) {
       await lease.release();
@@ -86,17 +82,16 @@ export class PushLease {
     await this.store.delete([this.key]).catch(() => {}); // a leftover lease only delays gc until it goes stale
   }
 
-  /** Rewrites the lease (compare-and-swap on its etag) and returns the store's clock at that moment. */
-  private refresh(signal?: AbortSignal): Promise<number> {
+  /** Rewrites the lease (compare-and-swap on its etag). */
+  private refresh(signal?: AbortSignal): Promise<void> {
     const write = this.writes.then(async () => {
       if (this.lost) throw this.lost;
       const start = performance.now();
       try {
-        const { etag, storeTime } = await writeAndStamp(this.store, this.key, this.body, signal, this.etag);
+        const { etag } = await this.store.put(this.key, this.body, { ifMatch: this.etag, contentType: 'application/json', signal });
         this.longestGap = Math.max(this.longestGap, performance.now() - this.lastWriteStart);
         this.etag = etag;
         this.lastWriteStart = start;
-        return storeTime;
       } catch (error) {
         if (error instanceof PreconditionFailedError || error instanceof NotFoundError) this.lost = this.lostError();
         throw this.lost ?? error;
