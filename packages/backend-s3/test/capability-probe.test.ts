@@ -26,7 +26,7 @@ afterEach(async () => {
 describe('verifyCapabilities', () => {
   it('finds a server that ignores conditional writes, cleans up, and the registry refuses to push there', async () => {
     const { store, server } = await storeOn('ignored');
-    expect(await store.verifyCapabilities()).toEqual({ conditionalWrites: false, staging: false, boundedMemory: true });
+    expect(await store.verifyCapabilities()).toEqual({ conditionalWrites: false, staging: false, boundedMemory: true, fileCopy: false });
     expect(store.capabilities.conditionalWrites).toBe(false);
     expect(server.objects.size).toBe(0);
 
