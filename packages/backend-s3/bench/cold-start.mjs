@@ -1,6 +1,8 @@
 // A serverless cold start: a new process that imports modelreg, resolves `@production` and loads a
 // small model into an empty cache, next to a new process that imports the raw SDK and downloads
-// the same bytes with one GetObject. Both run against one S3 server in one run, alternating.
+// the same bytes with one GetObject. Both run against one S3 server in one run, alternating; then
+// both again as esbuild bundles, the way serverless functions are usually deployed, and the bundles'
+// sizes are reported.
 //
 //   pnpm bench:cold-start [-- --size-mib 5 --rounds 15]
 //
@@ -8,12 +10,13 @@
 // answers, else a native Ceph RADOS Gateway) and stops it afterwards.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { build } from 'esbuild';
 import { KeyScheme, createRegistry } from '@modelreg/core';
 import { PrefixedStore } from '@modelreg/core/testing/helpers';
 import { S3Store } from '@modelreg/backend-s3';
@@ -42,10 +45,27 @@ const median = (values) => {
 };
 
 /** Runs one child process and returns its own figures plus the wall time of the whole process. */
-async function coldStart(name, env) {
+async function coldStart(path, env) {
   const start = performance.now();
-  const { stdout } = await run(process.execPath, [script(name)], { env: { ...process.env, ...env } });
+  const { stdout } = await run(process.execPath, [path], { env: { ...process.env, ...env } });
   return { processMs: performance.now() - start, ...JSON.parse(stdout) };
+}
+
+/** One minified ESM file, as esbuild-based serverless tooling deploys a function. */
+async function bundle(entry, outfile) {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // The SDK's CommonJS modules require node built-ins; an ESM bundle needs a require for them.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return { path: outfile, bytes: (await stat(outfile)).size };
 }
 
 async function main() {
@@ -75,26 +95,47 @@ async function main() {
     };
     console.log(`server: ${server.description}`);
     console.log(`node ${process.version}; a ${settings.sizeMib} MiB model; ${settings.rounds} rounds, alternating which side goes first\n`);
-    const sides = { modelreg: [], raw: [] };
+    const bundles = {
+      modelreg: await bundle(script('modelreg-load.mjs'), join(work, 'modelreg-load.bundle.mjs')),
+      raw: await bundle(script('raw-sdk-load.mjs'), join(work, 'raw-sdk-load.bundle.mjs')),
+    };
+    const programs = {
+      modelreg: script('modelreg-load.mjs'),
+      raw: script('raw-sdk-load.mjs'),
+      modelregBundled: bundles.modelreg.path,
+      rawBundled: bundles.raw.path,
+    };
+    const sides = Object.fromEntries(Object.keys(programs).map((side) => [side, []]));
     for (let round = 0; round < settings.rounds; round++) {
-      const order = round % 2 === 0 ? ['modelreg', 'raw'] : ['raw', 'modelreg'];
+      // Rotate which side goes first, so drift in the machine's load hits every side alike.
+      const order = Object.keys(programs);
+      for (let shift = 0; shift < round % order.length; shift++) order.push(order.shift());
       for (const side of order) {
         const target = join(work, `${side}-${round}`);
-        const figures = await coldStart(side === 'modelreg' ? 'modelreg-load.mjs' : 'raw-sdk-load.mjs', { ...common, MODELREG_COLD_TARGET: target });
-        sides[side].push(figures);
+        sides[side].push(await coldStart(programs[side], { ...common, MODELREG_COLD_TARGET: target }));
         await rm(target, { recursive: true, force: true });
       }
     }
-    const row = (label, pick) => {
-      const a = median(sides.modelreg.map(pick));
-      const b = median(sides.raw.map(pick));
-      console.log(`${label.padEnd(34)} ${a.toFixed(0).padStart(6)} ms ${b.toFixed(0).padStart(8)} ms   ${(a / b).toFixed(2)}x`);
+    const table = (title, modelreg, raw) => {
+      console.log(`${title.padEnd(38)} ${'modelreg'.padStart(9)} ${'raw SDK'.padStart(11)}   ratio`);
+      const row = (label, pick) => {
+        const a = median(sides[modelreg].map(pick));
+        const b = median(sides[raw].map(pick));
+        console.log(`  ${label.padEnd(36)} ${a.toFixed(0).padStart(6)} ms ${b.toFixed(0).padStart(8)} ms   ${(a / b).toFixed(2)}x`);
+      };
+      row('import', (f) => f.importMs);
+      row('import + resolve + load, in process', (f) => f.totalMs);
+      row('whole process, spawn to exit', (f) => f.processMs);
+      row('CPU time of the process', (f) => f.cpuMs);
+      console.log('');
     };
-    console.log(`${'median of each side'.padEnd(34)} ${'modelreg'.padStart(9)} ${'raw SDK'.padStart(11)}   ratio`);
-    row('import', (f) => f.importMs);
-    row('import + resolve + load (in process)', (f) => f.totalMs);
-    row('whole process (spawn to exit)', (f) => f.processMs);
-    row('CPU time of the process', (f) => f.cpuMs);
+    table(`packages as installed (medians of ${settings.rounds})`, 'modelreg', 'raw');
+    table('esbuild bundles, minified', 'modelregBundled', 'rawBundled');
+    const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
+    console.log(
+      `bundle sizes: loader function ${kib(bundles.modelreg.bytes)}, raw SDK function ${kib(bundles.raw.bytes)}; ` +
+        `modelreg adds ${kib(bundles.modelreg.bytes - bundles.raw.bytes)}`,
+    );
   } finally {
     await rm(work, { recursive: true, force: true });
     try {
