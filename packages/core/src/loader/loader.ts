@@ -176,7 +176,7 @@ export class Loader {
    * Changes `maxCacheBytes` and evicts down to the new limit at once, sparing pinned versions (the
    * report's `bytesAfter` stays above the limit while they need more).
    */
-  setCacheLimit(bytes: number): Promise<EvictionReport> {
+  async setCacheLimit(bytes: number): Promise<EvictionReport> {
     this.options.maxCacheBytes = parseOptions(cacheLimitSchema, bytes, 'cache limit (bytes, a whole number >= 0)');
     return this.evict();
   }
