@@ -2,7 +2,7 @@ import type { DownloadOptions } from '../blobs/blob-store.js';
 import type { Digest } from '../format/digest.js';
 import type { AliasDocument } from '../format/alias-document.js';
 import type { LineFilter, ModelName } from '../format/keys.js';
-import type { Artifact, Manifest } from '../format/manifest.js';
+import type { Manifest } from '../format/manifest.js';
 import type { RefInput } from '../format/refs.js';
 import type { UnreadableEntry } from '../maintenance/manifest-scan.js';
 import type { ManifestComparison } from './compare.js';
@@ -95,11 +95,7 @@ export interface Comparison extends ManifestComparison {
   b: ResolvedVersion;
 }
 
-export interface FoldSet {
-  fold: number;
-  files: Record<string, string>;
-  artifacts: Artifact[];
-}
+export type { FoldSet } from '../selection/artifact-selection.js';
 
 export interface StackPull {
   meta: PullResult;

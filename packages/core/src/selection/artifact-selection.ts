@@ -3,7 +3,6 @@ import { NotFoundError } from '../errors.js';
 import { ARTIFACT_KINDS, type Artifact, type ArtifactKind, type Manifest, artifactNameSchema } from '../format/manifest.js';
 import { formatRef } from '../format/refs.js';
 import { parseOptions } from '../util/parse-options.js';
-import type { FoldSet } from '../registry/types.js';
 
 /**
  * Which artifacts of a version to pull or load. Criteria combine (an artifact must meet each one
@@ -88,6 +87,13 @@ export function findArtifact(manifest: Manifest, artifactName: string): Artifact
     );
   }
   return artifact;
+}
+
+/** The artifacts of one cross-validation fold and their local paths, by artifact name. */
+export interface FoldSet {
+  fold: number;
+  files: Record<string, string>;
+  artifacts: Artifact[];
 }
 
 /** Artifacts with a fold, grouped by fold and sorted by fold number; `files` maps artifact names to local paths. */
