@@ -2,13 +2,13 @@ import { utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mapBounded } from '../util/concurrency.js';
 import { parseOptions } from '../util/parse-options.js';
-import { BackendError, NotFoundError } from '../errors.js';
+import { BackendError } from '../errors.js';
 import type { Artifact, Manifest } from '../format/manifest.js';
 import { type ModelRef, type RefInput, formatRef, parseRef } from '../format/refs.js';
 import { assertNamesFitAFolder } from '../registry/pull.js';
 import type { CallOptions, FoldSet, RegistryReadApi, ResolvedVersion } from '../registry/types.js';
 import { resolvedVersion } from '../registry/version-reader.js';
-import { type ArtifactSelection, groupByFold, hasSelection, selectArtifacts } from '../selection/artifact-selection.js';
+import { type ArtifactSelection, groupByFold, selectArtifacts, selectFoldArtifacts } from '../selection/artifact-selection.js';
 import { type ClosurePart, dependencyClosure } from '../selection/dependency-closure.js';
 import { AliasCache } from './alias-cache.js';
 import { BlobCache } from './blob-cache.js';
@@ -25,7 +25,7 @@ import { VersionManifests } from './version-manifests.js';
 
 export interface LoadedModel extends ResolvedVersion {
   manifest: Manifest;
-  /** The version's folder of artifacts: each artifact is at `join(dir, name)`. */
+  /** The folder of the loaded artifacts (a selection has a folder of its own): each artifact is at `join(dir, name)`. */
   dir: string;
   /** The artifacts loaded: every one, or the selection (with what it depends on, for `loadWithDependencies`), in load order. */
   artifacts: Artifact[];
@@ -106,16 +106,12 @@ export class Loader {
    * (`artifacts`, `kinds`, `folds`, `branch`: see `ArtifactSelection`); pinned until `release()`.
    */
   async load(ref: RefInput, options: LoadOptions = {}): Promise<LoadedModel> {
-    return this.loadSelected(ref, options, (manifest) => (hasSelection(options) ? selectArtifacts(manifest, options) : manifest.artifacts));
+    return this.loadSelected(ref, options, (manifest) => selectArtifacts(manifest, options));
   }
 
   /** The per-fold artifacts of a version (of the selection, if any), grouped and sorted by fold, e.g. to average fold models. */
   async loadFolds(ref: RefInput, options: LoadOptions = {}): Promise<LoadedFolds> {
-    const model = await this.loadSelected(ref, options, (manifest) => {
-      const folded = (hasSelection(options) ? selectArtifacts(manifest, options) : manifest.artifacts).filter((artifact) => artifact.fold !== undefined);
-      if (folded.length === 0) throw new NotFoundError(`${formatRef(manifest)} has no per-fold artifacts${hasSelection(options) ? ' among the selected ones' : ''}.`, { key: formatRef(manifest) });
-      return folded;
-    });
+    const model = await this.loadSelected(ref, options, (manifest) => selectFoldArtifacts(manifest, options));
     return { ...model, folds: groupByFold(model.artifacts, model.files) };
   }
 
@@ -128,8 +124,7 @@ export class Loader {
     const parsed = parseRef(ref);
     try {
       const { manifest, stale } = await this.open(parsed, options.signal);
-      const selected = hasSelection(options) ? selectArtifacts(manifest, options) : manifest.artifacts;
-      const parts = await dependencyClosure(manifest, selected, (version, signal) => this.manifests.get(resolvedVersion(version, version.version), signal), options.signal);
+      const parts = await dependencyClosure(manifest, selectArtifacts(manifest, options), (version, signal) => this.manifests.get(resolvedVersion(version, version.version), signal), options.signal);
       const models: LoadedStack['models'] = [];
       try {
         // One version after another, each with its artifacts in parallel: dependencies are in place first.

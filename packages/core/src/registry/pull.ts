@@ -3,12 +3,12 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { RangedDownloadSettings } from '../blobs/ranged-download.js';
-import { IntegrityError, InvalidInputError, NotFoundError } from '../errors.js';
+import { IntegrityError, InvalidInputError } from '../errors.js';
 import { encodeId } from '../format/ids.js';
 import type { Artifact, Manifest } from '../format/manifest.js';
 import type { ModelName } from '../format/keys.js';
 import { type RefInput, formatRef } from '../format/refs.js';
-import { type ArtifactSelection, findArtifact, groupByFold, hasSelection, selectArtifacts } from '../selection/artifact-selection.js';
+import { type ArtifactSelection, findArtifact, groupByFold, selectArtifacts, selectFoldArtifacts } from '../selection/artifact-selection.js';
 import { type ClosurePart, dependencyClosure } from '../selection/dependency-closure.js';
 import { mapBounded } from '../util/concurrency.js';
 import { reportBytes } from './progress.js';
@@ -41,7 +41,7 @@ async function manifestOf(reader: VersionReader, target: PullTarget, options: Ca
  */
 export async function pullVersion(puller: Puller, target: PullTarget, dir: string, options: PullOptions): Promise<PullResult> {
   const manifest = await manifestOf(puller.reader, target, options);
-  return pullArtifacts(puller, manifest, hasSelection(options) ? selectArtifacts(manifest, options) : manifest.artifacts, dir, options);
+  return pullArtifacts(puller, manifest, selectArtifacts(manifest, options), dir, options);
 }
 
 type FileTransferOptions = TransferOptions & Pick<PullOptions, 'durable'>;
@@ -150,9 +150,7 @@ export async function openArtifact(puller: Puller, target: PullTarget, artifactN
 /** Pulls the per-fold artifacts (of the selection, if any), grouped and sorted by fold number. */
 export async function pullFolds(puller: Puller, target: PullTarget, dir: string, options: PullOptions): Promise<FoldSet[]> {
   const manifest = await manifestOf(puller.reader, target, options);
-  const ref = formatRef(manifest);
-  const folded = (hasSelection(options) ? selectArtifacts(manifest, options) : manifest.artifacts).filter((artifact) => artifact.fold !== undefined);
-  if (folded.length === 0) throw new NotFoundError(`${ref} has no per-fold artifacts${hasSelection(options) ? ' among the selected ones' : ''}.`, { key: ref });
+  const folded = selectFoldArtifacts(manifest, options);
   const pulled = await pullArtifacts(puller, manifest, folded, dir, options);
   return groupByFold(folded, pulled.files);
 }
@@ -160,7 +158,7 @@ export async function pullFolds(puller: Puller, target: PullTarget, dir: string,
 /** The selected artifacts of a version (every one by default) with everything they depend on, dependencies first. */
 export async function closureOf(puller: Puller, target: PullTarget, options: CallOptions & ArtifactSelection): Promise<ClosurePart[]> {
   const manifest = await manifestOf(puller.reader, target, options);
-  const selected = hasSelection(options) ? selectArtifacts(manifest, options) : manifest.artifacts;
+  const selected = selectArtifacts(manifest, options);
   return dependencyClosure(manifest, selected, (version, signal) => puller.reader.readManifest(version, version.version, { signal }), options.signal);
 }
 

@@ -38,15 +38,16 @@ export function isOnBranch(artifact: Artifact, branch: readonly number[]): boole
 }
 
 /** True when the options name at least one selection criterion. */
-export function hasSelection(options: ArtifactSelection): boolean {
+function hasSelection(options: ArtifactSelection): boolean {
   return options.artifacts !== undefined || options.kinds !== undefined || options.folds !== undefined || options.branch !== undefined;
 }
 
 /**
- * The artifacts of `manifest` that `options` selects, in manifest order. A name, kind, fold or branch
- * that matches no artifact of the version is a `NotFoundError` naming what the version has, and so
- * is a combination that leaves nothing; a malformed criterion is an `InvalidInputError`. The one
- * rule for the registry's pulls and the loader, so both select the same artifacts.
+ * The artifacts of `manifest` that `options` selects (every one when it names no criterion), in
+ * manifest order. A name, kind, fold or branch that matches no artifact of the version is a
+ * `NotFoundError` naming what the version has, and so is a combination that leaves nothing; a
+ * malformed criterion is an `InvalidInputError`. The one rule for the registry's pulls, the loader
+ * and the CLI, so all of them select the same artifacts.
  */
 export function selectArtifacts(manifest: Manifest, options: ArtifactSelection): Artifact[] {
   const { artifacts: names, kinds, folds, branch } = parseOptions(selectionSchema, pickSelection(options), 'artifact selection');
@@ -77,6 +78,16 @@ export function selectArtifacts(manifest: Manifest, options: ArtifactSelection):
     throw new NotFoundError(`No artifact of ${ref} meets every criterion (${describeSelection(options)}); it has: ${all.map(describeArtifact).join(', ')}.`, { key: ref });
   }
   return selected;
+}
+
+/** The selected artifacts that belong to a fold; a `NotFoundError` when there are none. */
+export function selectFoldArtifacts(manifest: Manifest, options: ArtifactSelection): Artifact[] {
+  const folded = selectArtifacts(manifest, options).filter((artifact) => artifact.fold !== undefined);
+  if (folded.length === 0) {
+    const ref = formatRef(manifest);
+    throw new NotFoundError(`${ref} has no per-fold artifacts${hasSelection(options) ? ' among the selected ones' : ''}.`, { key: ref });
+  }
+  return folded;
 }
 
 export function findArtifact(manifest: Manifest, artifactName: string): Artifact {
