@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  DependencyCycleError, IntegrityError, InvalidInputError, KeyScheme, type Loader, type Manifest, MemoryStore, NotFoundError, type Registry,
+  BackendError, DependencyCycleError, IntegrityError, InvalidInputError, KeyScheme, type Loader, type Manifest, MemoryStore, NotFoundError, type Registry,
   createLoader, createRegistry, parsePinnedRef, readAll,
 } from '../src/index.js';
 
@@ -127,6 +127,17 @@ describe('selecting artifacts (loader and registry pull share the rule)', () => 
     const pulled = await registry.pullFolds('shop/sales/cv@1', dir, { folds: [2] });
     expect(pulled.map((group) => group.fold)).toEqual([2]);
     await expect(cache.loadFolds('shop/sales/cv@1', { kinds: ['transformer'] })).rejects.toThrow(/has no per-fold artifacts among the selected ones/);
+  });
+
+  it('loads a cached selection again without the store, also in a new loader (its manifest comes from the selection folder)', async () => {
+    (await loader().load('shop/sales/cv@1', { folds: [0] })).release();
+    const unreachable = () => Promise.reject(new BackendError('connect ECONNREFUSED 127.0.0.1:9'));
+    const offline = createLoader({ registry: { location: registry.location, resolve: unreachable, readManifest: unreachable, downloadBlob: unreachable }, cacheDir, onWarning: () => {} });
+    loaders.push(offline);
+    const again = await offline.load('shop/sales/cv@1', { folds: [0] });
+    expect(again.downloadedBytes).toBe(0);
+    expect(await readFile(again.files['folds/0/model.bin']!, 'utf8')).toBe('model 0'.repeat(100));
+    await expect(offline.load('shop/sales/cv@1', { folds: [1] })).rejects.toThrow(/could not be reached or failed .* does not hold it/);
   });
 
   it('keeps a selection in a folder of its own: a whole-version load and eviction of other blobs leave it intact', async () => {
