@@ -17,7 +17,9 @@ import { DEFAULT_METRIC_DIRECTIONS, compareManifests } from './compare.js';
 import { type RegistryConfig, type ResolvedRegistryConfig, parseRegistryConfig } from './config.js';
 import { type DeleteVersionOptions, type DeletedVersion, type Deletion, type PurgeOptions, type PurgeReport, type PurgeScope, deleteVersion, purge } from './deletion.js';
 import { type Publisher, publishVersion } from './publish.js';
-import { type PullTarget, type Puller, openArtifact, pullFolds, pullStack, pullVersion } from './pull.js';
+import { type PullTarget, type Puller, closureOf, openArtifact, pullFolds, pullStack, pullVersion } from './pull.js';
+import type { ArtifactSelection } from '../selection/artifact-selection.js';
+import type { ClosurePart } from '../selection/dependency-closure.js';
 import type { ArtifactInput, PushMeta } from './push-input.js';
 import type {
   AliasInfo, CallOptions, Comparison, FoldSet, ListFilter, PullOptions, PullResult, PushResult, ResolvedVersion, ScanCallOptions, StackPull,
@@ -127,7 +129,7 @@ export class Registry {
     return this.#reader.list(filter, { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable });
   }
 
-  /** Downloads every artifact (or the named ones) into `dir`, each verified; give a manifest already read to skip reading it again. */
+  /** Downloads the selected artifacts (every one by default) into `dir`, each verified, all or nothing; give a manifest already read to skip reading it again. */
   pull(target: PullTarget, dir: string, options: PullOptions = {}): Promise<PullResult> {
     return pullVersion(this.#puller, target, dir, options);
   }
@@ -137,16 +139,27 @@ export class Registry {
     return openArtifact(this.#puller, target, artifactName, options);
   }
 
-  /** Pulls the artifacts of every fold, grouped and sorted by fold number. */
-  pullFolds(target: PullTarget, dir: string, options: Omit<PullOptions, 'artifacts'> = {}): Promise<FoldSet[]> {
+  /** Pulls the per-fold artifacts (of the selection, if any), grouped and sorted by fold number. */
+  pullFolds(target: PullTarget, dir: string, options: PullOptions = {}): Promise<FoldSet[]> {
     return pullFolds(this.#puller, target, dir, options);
   }
 
   /**
-   * Pulls a stacking meta-model and, after it, each source model version it depends on, in the
-   * declared order, into `dir/sources/<store>/<product>/<type>/<version>`.
+   * The selected artifacts of a version (every one by default) with everything they depend on:
+   * `dependsOn` inside a version, and whole dependency versions, transitively; dependencies first.
+   * `DependencyCycleError` when the recorded dependencies loop.
    */
-  pullStack(target: PullTarget, dir: string, options: Omit<PullOptions, 'artifacts'> = {}): Promise<StackPull> {
+  dependencyClosure(target: PullTarget, options: CallOptions & ArtifactSelection = {}): Promise<ClosurePart[]> {
+    return closureOf(this.#puller, target, options);
+  }
+
+  /**
+   * Pulls the selected artifacts of a version (a stacking meta-model, say) with everything they
+   * depend on (see `dependencyClosure`, whose result it also takes): the version's files into
+   * `dir`, each dependency version into `dir/sources/<store>/<product>/<type>/<version>`. All or
+   * nothing across the whole closure.
+   */
+  pullStack(target: PullTarget | ClosurePart[], dir: string, options: PullOptions = {}): Promise<StackPull> {
     return pullStack(this.#puller, target, dir, options);
   }
 
