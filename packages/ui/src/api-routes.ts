@@ -2,6 +2,7 @@ import { type Registry, type UnreadableEntry, aliasView, lineageView, statsView,
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { metricSeries, versionTable, versionTableSchema } from './line-views.js';
+import type { LineListCache } from './line-list-cache.js';
 import type { ManifestCache } from './manifest-cache.js';
 import { lineOf, lineSchema, matchesText, page, pageSchema, parseQuery, versionSchema } from './query.js';
 
@@ -11,6 +12,7 @@ const SUMMARIES_IN_FLIGHT = 8;
 export interface ApiContext {
   registry: Registry;
   manifests: ManifestCache;
+  lineLists: LineListCache;
   signal: AbortSignal;
 }
 
@@ -39,10 +41,9 @@ export const API_ROUTES: Readonly<Record<string, ApiRoute>> = {
   },
 
   /** `modelreg types [scope] --json`, one page of it: only the page's lines are summarized. */
-  '/api/lines': async (params, { registry, signal }) => {
+  '/api/lines': async (params, { registry, lineLists, signal }) => {
     const query = parseQuery(z.object({ store: z.string().min(1).optional(), product: z.string().min(1).optional(), ...pageSchema }), params);
-    const skipped: UnreadableEntry[] = [];
-    const lines = await registry.lines({ store: query.store, product: query.product }, { signal, onUnreadable: (entry) => skipped.push(entry) });
+    const { lines, skipped } = await lineLists.list({ store: query.store, product: query.product });
     const { rows, ...paging } = page(lines.filter((line) => matchesText(query.q, `${line.store}/${line.product}/${line.type}`)), query.offset, query.limit);
     const limit = pLimit(SUMMARIES_IN_FLIGHT);
     const types = await Promise.all(rows.map((line) => limit(() => summarizeLine(registry, line, { signal }))));

@@ -14,10 +14,11 @@ export interface LineManifests {
 /**
  * Parsed manifests by `store/product/type@version`. A version's manifest is immutable, so a line
  * read twice costs one listing of its versions plus reads of the versions new since (the loader
- * keeps manifests the same way). Which versions exist is always listed afresh.
+ * keeps manifests the same way). Which versions exist is always listed afresh. Reads in flight
+ * are shared: the table and the charts of one line, requested together, read each manifest once.
  */
 export class ManifestCache {
-  readonly #manifests: LRUCache<string, Manifest>;
+  readonly #manifests: LRUCache<string, Promise<Manifest>>;
 
   constructor(
     private readonly registry: Registry,
@@ -26,13 +27,16 @@ export class ManifestCache {
     this.#manifests = new LRUCache({ max: size });
   }
 
-  async read(version: ModelName & { version: number }, signal?: AbortSignal): Promise<Manifest> {
+  read(version: ModelName & { version: number }, signal?: AbortSignal): Promise<Manifest> {
     const ref = formatRef(version);
     let manifest = this.#manifests.get(ref);
     if (!manifest) {
-      manifest = await this.registry.readManifest(version, version.version, { signal });
+      // Not tied to one request's signal: another request may be waiting for the same read.
+      manifest = this.registry.readManifest(version, version.version);
       this.#manifests.set(ref, manifest);
+      manifest.catch(() => this.#manifests.delete(ref));
     }
+    signal?.throwIfAborted();
     return manifest;
   }
 

@@ -10,12 +10,13 @@ export async function overviewPage(params: URLSearchParams): Promise<HTMLElement
   const { registry, stores } = await getJson('stores');
   const store = params.get('store') ?? stores[0];
   const linesSlot = h('div', { class: 'lines' });
+  const statsSlot = h('div', { class: 'loading' }, 'Counting versions and blobs...');
   const view = h(
     'div',
     { class: 'overview' },
     h('h1', {}, 'Registry'),
     h('p', { class: 'location' }, registry),
-    later(statsList, 'Counting versions and blobs...'),
+    statsSlot,
     section(
       'Stores',
       stores.length === 0
@@ -25,6 +26,8 @@ export async function overviewPage(params: URLSearchParams): Promise<HTMLElement
     linesSlot,
   );
   if (store !== undefined) linesSlot.append(await storeLines(store));
+  // Counting reads every manifest: asked for only once the lines are shown, so it never delays them.
+  statsSlot.replaceWith(later(statsList, 'Counting versions and blobs...'));
   return view;
 }
 
@@ -46,13 +49,16 @@ async function statsList(): Promise<Node> {
 
 /** The model lines of one store, one page at a time, narrowed by product and by text. */
 async function storeLines(store: string): Promise<HTMLElement> {
-  const { products } = await getJson('products', { store });
   const state = { product: '', q: '', offset: 0 };
   const body = h('div');
-  const refresh = async () => body.replaceChildren(linesTable(await getJson('lines', { store, product: state.product || undefined, q: state.q, offset: state.offset, limit: PAGE }), (offset) => {
+  const show = (page: Api['lines']) => body.replaceChildren(linesTable(page, (offset) => {
     state.offset = offset;
     void refresh();
   }));
+  const load = () => getJson('lines', { store, product: state.product || undefined, q: state.q, offset: state.offset, limit: PAGE });
+  const refresh = async () => show(await load());
+  const [{ products }, first] = await Promise.all([getJson('products', { store }), load()]);
+  show(first);
   const productSelect = h(
     'select',
     {
@@ -69,7 +75,6 @@ async function storeLines(store: string): Promise<HTMLElement> {
     Object.assign(state, { q, offset: 0 });
     void refresh();
   });
-  await refresh();
   return section(`Model lines of ${store}`, h('div', { class: 'toolbar' }, productSelect, filter), body);
 }
 
