@@ -1,29 +1,9 @@
 // Typed fetches of the server's JSON API (the shapes of the CLI's --json output).
+import type { AliasView, Comparison, LineSummary, LineageView, Manifest, StatsView, VersionSummary } from '@modelreg/core';
 
-export interface VersionSummary {
-  ref: string;
-  store: string;
-  product: string;
-  type: string;
-  version: number;
-  createdAt: string;
-  description: string;
-  tags: Record<string, string>;
-  metrics: Record<string, number>;
-  artifacts: number;
-  size: number;
-  aliases: string[];
-}
-
-export interface LineSummary {
-  name: string;
-  store: string;
-  product: string;
-  type: string;
-  versions: number;
-  latest: number | null;
-  aliases: Record<string, number>;
-}
+// The documents are core's views (the CLI's --json shapes), imported as types only: nothing of
+// core runs in the browser. On the wire an absent value is null, never undefined.
+export type { Artifact, Comparison, LineageEntry, Manifest } from '@modelreg/core';
 
 export interface Paged {
   total: number;
@@ -31,84 +11,16 @@ export interface Paged {
   limit: number;
 }
 
-export interface Artifact {
-  name: string;
-  kind: string;
-  digest: string;
-  size: number;
-  mediaType: string;
-  dependsOn: string[];
-  fold?: number;
-  branch?: number[];
-}
-
-export interface Manifest {
-  store: string;
-  product: string;
-  type: string;
-  version: number;
-  createdAt: string;
-  description: string;
-  tags: Record<string, string>;
-  metrics: Record<string, number>;
-  params: Record<string, unknown>;
-  dataRange?: { start?: string; end?: string } | null;
-  dependencies: Array<{ ref: string; role: string }>;
-  artifacts: Artifact[];
-}
-
-export interface LineageEntry {
-  ref: string;
-  role: string;
-  depth: number;
-  via: string;
-}
-
-export interface AliasView {
-  alias: string;
-  version: number;
-  previous: number[];
-  history: Array<{ version: number; at: string; action: string; reason?: string | null }>;
-}
-
-export interface Difference<T> {
-  name: string;
-  a: T | null;
-  b: T | null;
-}
-
-export interface Comparison {
-  a: { ref: string };
-  b: { ref: string };
-  metrics: Array<{ name: string; a: number | null; b: number | null; difference: number | null; direction: string | null; winner: 'a' | 'b' | 'tie' | null }>;
-  params: Array<Difference<unknown>>;
-  tags: Array<Difference<string>>;
-  artifacts: Array<{ name: string; change: string; a: { digest: string; size: number } | null; b: { digest: string; size: number } | null }>;
-}
-
-export interface Stats {
-  registry: string;
-  stores: number;
-  products: number;
-  types: number;
-  versions: number;
-  aliases: number;
-  blobs: number;
-  logicalBytes: number;
-  storedBytes: number;
-  dedupRatio: number;
-}
-
 export interface Api {
   stores: { registry: string; stores: string[] };
   products: { products: string[] };
   lines: Paged & { types: LineSummary[] };
-  stats: Stats;
+  stats: StatsView;
   versions: Paged & { name: string; versions: VersionSummary[]; aliases: Array<{ alias: string; version: number }>; metricNames: string[] };
   series: { name: string; versions: number[]; metrics: Record<string, Array<number | null>>; aliases: Record<string, number> };
   aliases: { aliases: AliasView[] };
   info: { ref: string; aliases: string[]; manifest: Manifest };
-  lineage: { ref: string; direction: string; entries: LineageEntry[] };
+  lineage: LineageView;
   compare: Comparison;
 }
 
