@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { formatRef } from '@modelreg/core';
 import { z } from 'zod';
+import { HoldLastChunk } from './hold-last-chunk.js';
 import { HttpError } from './http-error.js';
 import { parseQuery, versionSchema } from './query.js';
 import type { ApiContext } from './api-routes.js';
@@ -10,8 +11,8 @@ export const DOWNLOAD_PATH = '/api/artifact';
 
 /**
  * Streams one artifact through the registry's verified read (`openArtifact`, as `pull` reads):
- * the bytes are hashed as they pass, and on a mismatch the connection is cut before the last byte,
- * so a browser marks the download failed instead of keeping a corrupt file. Always served as an
+ * the bytes are hashed as they pass, and on a mismatch the connection is cut before the last chunk
+ * (see `HoldLastChunk`), so a browser marks the download failed instead of keeping a corrupt file. Always served as an
  * attachment of type octet-stream: a manifest's media type never decides how a browser renders bytes.
  */
 export async function downloadArtifact(request: IncomingMessage, response: ServerResponse, params: URLSearchParams, context: ApiContext): Promise<void> {
@@ -33,7 +34,7 @@ export async function downloadArtifact(request: IncomingMessage, response: Serve
   }
   const body = await context.registry.openArtifact(manifest, artifact.name, { signal: context.signal });
   // pipeline destroys the response on a read or integrity error: the client sees a cut transfer.
-  await pipeline(body, response);
+  await pipeline(body, new HoldLastChunk(), response);
 }
 
 /** `attachment` with the artifact's last path segment; the ASCII fallback and the RFC 8187 form for any other characters. */

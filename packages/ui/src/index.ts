@@ -1,3 +1,3 @@
 export { type UiServer, startUiServer } from './server.js';
-export { type UiServerOptions, isLoopback } from './options.js';
+export type { UiServerOptions } from './options.js';
 export { CONTENT_SECURITY_POLICY } from './security-headers.js';

@@ -91,7 +91,7 @@ function listen(server: Server, options: ResolvedUiOptions): Promise<void> {
 
 /** Host headers a browser on this machine sends for a loopback server: the bound name and the usual loopback names. */
 function loopbackHosts(host: string, port: number): ReadonlySet<string> {
-  const names = new Set(['127.0.0.1', 'localhost', '[::1]', host.includes(':') ? `[${host}]` : host]);
   if (!isLoopback(host)) return new Set();
-  return new Set([...names].map((name) => `${name}:${port}`));
+  const names = ['127.0.0.1', 'localhost', '[::1]', host.includes(':') ? `[${host}]` : host];
+  return new Set(names.map((name) => `${name}:${port}`));
 }

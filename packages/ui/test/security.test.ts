@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { CONTENT_SECURITY_POLICY } from '../src/index.js';
 import { launchBrowser, screenshot, visit, watchErrors } from './support/browser.js';
 import { localRegistry } from './support/seed.js';
-import { type RunningUi, startUi } from './support/ui-process.js';
+import { startUi } from './support/ui-process.js';
 
 // Each payload sets window.__xss if it ever runs: as markup, as an attribute, or as a URL.
 const HTML_TAG = '<img src=x onerror="window.__xss=\'tag\'">';
@@ -142,6 +142,30 @@ describe('modelreg ui security', () => {
       await ui.stop();
     }
     await expect(startUi(cwd, ['--host', '0.0.0.0', '--token', 'short'])).rejects.toThrow(/token: must be at least 22 characters/);
+  });
+
+  it('cuts the download of an artifact whose stored bytes no longer match their digest', async () => {
+    const content = Buffer.alloc(1024 * 1024, 7); // many chunks: the damage is in the last one
+    const { manifest } = await localRegistry(cwd).push('shop/corrupt/model', [{ name: 'model.bin', body: content }]);
+    const hex = manifest.artifacts[0]!.digest.slice('sha256:'.length);
+    const blob = (await readdir(join(cwd, '.modelreg'), { recursive: true })).find((path) => path.endsWith(hex))!;
+    const damaged = Buffer.from(content);
+    damaged[damaged.length - 1]! ^= 1;
+    await writeFile(join(cwd, '.modelreg', blob), damaged);
+    const ui = await startUi(cwd);
+    try {
+      const response = await fetch(`${ui.origin}/api/artifact?store=shop&product=corrupt&type=model&version=1&name=model.bin`);
+      expect(response.status).toBe(200); // the headers leave before the last byte can be checked
+      await expect(response.arrayBuffer()).rejects.toThrow();
+
+      const page = await browser.newPage();
+      await visit(page, `${ui.origin}/#/version?store=shop&product=corrupt&type=model&version=1`);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-artifact="model.bin"] a.download')]);
+      expect(await download.failure()).not.toBeNull();
+      await page.close();
+    } finally {
+      await ui.stop();
+    }
   });
 
   it('never shows a credential of the registry URL: not in the printed text, not in API answers or errors', async () => {

@@ -29,9 +29,10 @@ async function ui(context: Context, options: UiOptions): Promise<void> {
   const { startUiServer } = await import('@modelreg/ui');
   const token = options.token ?? context.io.env.MODELREG_UI_TOKEN;
   const server = await startUiServer({ registry, host: options.host, port, ...(token ? { token } : {}) });
-  context.print({ url: server.url, registry: await context.location(), readOnly: true }, () =>
+  const location = await context.location();
+  context.print({ url: server.url, registry: location, readOnly: true }, () =>
     [
-      `modelreg web view of ${registry.location}`,
+      `modelreg web view of ${location}`,
       `  ${server.url}`,
       server.token === undefined ? '  (loopback only: nobody else can connect)' : '  Listening beyond loopback: the URL holds the access token, share it only with people who may read this registry.',
       'Press Ctrl-C to stop.',
