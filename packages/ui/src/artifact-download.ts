@@ -21,6 +21,8 @@ export async function downloadArtifact(request: IncomingMessage, response: Serve
   const manifest = await context.manifests.read(resolved, context.signal);
   const artifact = manifest.artifacts.find((candidate) => candidate.name === name);
   if (!artifact) throw new HttpError(404, `${formatRef(manifest)} has no artifact ${JSON.stringify(name)}.`);
+  // Opened before the headers go out, so a missing blob still gets an error status of its own.
+  const body = request.method === 'HEAD' ? undefined : await context.registry.openArtifact(manifest, artifact.name, { signal: context.signal });
   response.writeHead(200, {
     'content-type': 'application/octet-stream',
     'content-length': artifact.size,
@@ -28,11 +30,12 @@ export async function downloadArtifact(request: IncomingMessage, response: Serve
     'cache-control': 'no-store',
     'x-modelreg-digest': artifact.digest,
   });
-  if (request.method === 'HEAD') {
+  if (!body) {
     response.end();
     return;
   }
-  const body = await context.registry.openArtifact(manifest, artifact.name, { signal: context.signal });
+  // The browser starts its download (and shows the size) now, even while the first chunk is held back.
+  response.flushHeaders();
   // pipeline destroys the response on a read or integrity error: the client sees a cut transfer.
   await pipeline(body, new HoldLastChunk(), response);
 }
