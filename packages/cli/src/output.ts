@@ -1,3 +1,4 @@
+import { formatViewJson } from '@modelreg/core';
 import Table from 'cli-table3';
 
 /** Where a command writes; the process streams in production. */
@@ -8,9 +9,9 @@ export interface Io {
   cwd: string;
 }
 
-/** One JSON document; absent values are `null`, never dropped, so every documented field is always there. */
+/** One JSON document on its own lines (the same document the web view's API serves). */
 export function formatJson(value: unknown): string {
-  return `${JSON.stringify(value, (_key, field: unknown) => (field === undefined ? null : field), 2)}\n`;
+  return `${formatViewJson(value, 2)}\n`;
 }
 
 /** A table without colours or padding surprises, so it reads the same in a terminal and a CI log. */

@@ -34,3 +34,4 @@ export { type ArtifactSelection, selectArtifacts } from './selection/artifact-se
 export type { ClosurePart } from './selection/dependency-closure.js';
 export type { LoadedStack, LoadedFolds } from './loader/loader.js';
 export type { LoaderStats } from './loader/loader-stats.js';
+export * from './views/index.js';

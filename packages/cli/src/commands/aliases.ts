@@ -1,4 +1,4 @@
-import { type AliasInfo, formatName, parseName } from '@modelreg/core';
+import { type AliasInfo, aliasView, formatName, parseName } from '@modelreg/core';
 import type { Command } from 'commander';
 import { type Context, action } from '../context.js';
 import { type Io, formatDate, table } from '../output.js';
@@ -55,14 +55,8 @@ async function setAlias(context: Context, ref: string, alias: string, options: {
   printMove(context, await (await context.registry()).setAlias(ref, alias, options));
 }
 
-/** An alias as printed with --json: core's AliasInfo with the line's name first. */
-function aliasJson(info: AliasInfo) {
-  const { store, product, type, alias, version, ref, previous, history } = info;
-  return { name: formatName(info), store, product, type, alias, version, ref, previous, history };
-}
-
 function printMove(context: Context, moved: AliasInfo): void {
-  context.print(aliasJson(moved), () => {
+  context.print(aliasView(moved), () => {
     const before = moved.previous.at(-1);
     return `${formatName(moved)}@${moved.alias} -> ${moved.version}${before === undefined ? '' : ` (previous: ${before})`}`;
   });
@@ -70,7 +64,7 @@ function printMove(context: Context, moved: AliasInfo): void {
 
 async function listAliases(context: Context, line: string): Promise<void> {
   const aliases = await (await context.registry()).aliases(line);
-  context.print({ aliases: aliases.map(aliasJson) }, () =>
+  context.print({ aliases: aliases.map(aliasView) }, () =>
     aliases.length === 0
       ? `${line} has no aliases.`
       : table(

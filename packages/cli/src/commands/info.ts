@@ -1,3 +1,4 @@
+import { lineageView } from '@modelreg/core';
 import type { Command } from 'commander';
 import { type Context, action } from '../context.js';
 import { type Io, formatBytes, formatDate, formatRecord, keyValueTable, table } from '../output.js';
@@ -15,12 +16,11 @@ export function registerInfo(program: Command, io: Io): void {
 }
 
 async function lineage(context: Context, ref: string, options: { dependents?: boolean; depth?: string }): Promise<void> {
-  const registry = await context.registry();
-  const { ref: resolved } = await registry.resolve(ref);
   const direction = options.dependents === true ? 'dependents' : 'dependencies';
   const walk = { ...(options.depth === undefined ? {} : { maxDepth: parseCount(options.depth, '--depth', 1) }) };
-  const entries = direction === 'dependents' ? await registry.dependents(resolved, { ...walk, onUnreadable: context.onUnreadable }) : await registry.dependencies(resolved, walk);
-  context.print({ ref: resolved, direction, entries }, () =>
+  const view = await lineageView(await context.registry(), ref, direction, { ...walk, onUnreadable: context.onUnreadable });
+  const { ref: resolved, entries } = view;
+  context.print(view, () =>
     entries.length === 0
       ? `${resolved} has no ${direction}.`
       : table(['ref', 'role', 'depth', 'via'], entries.map((entry) => [entry.ref, entry.role, String(entry.depth), entry.via])),

@@ -1,25 +1,9 @@
-import { type Manifest, type MetricRange, type ModelName, NotFoundError, type Registry, formatName, parseName } from '@modelreg/core';
+import { type MetricRange, NotFoundError, type VersionSummary, formatName, parseName, summarizeLine, summarizeVersions } from '@modelreg/core';
 import type { Command } from 'commander';
 import { type Context, action } from '../context.js';
 import { UsageError } from '../errors.js';
 import { type Io, formatBytes, formatDate, formatRecord, table } from '../output.js';
 import { LINE_HELP, SCOPE_HELP, collect, keyValues, parseNumber, parseScope } from '../options.js';
-
-/** One row of `ls` and `versions`: a version without its artifact list. */
-export interface VersionSummary {
-  ref: string;
-  store: string;
-  product: string;
-  type: string;
-  version: number;
-  createdAt: string;
-  description: string;
-  tags: Record<string, string>;
-  metrics: Record<string, number>;
-  artifacts: number;
-  size: number;
-  aliases: string[];
-}
 
 interface LsOptions {
   tag?: string[];
@@ -63,7 +47,7 @@ async function ls(context: Context, scope: string | undefined, options: LsOption
       metrics: parseMetricConditions(options.metric),
       latestOnly: options.latest === true,
     }, { onUnreadable: context.onUnreadable });
-    const summaries = await summarize(registry, manifests);
+    const summaries = await summarizeVersions(registry, manifests);
     context.print({ versions: summaries }, () => (summaries.length === 0 ? 'No versions match.' : versionTable(summaries)));
     return;
   }
@@ -81,25 +65,14 @@ async function versions(context: Context, line: string): Promise<void> {
   const registry = await context.registry();
   const [manifests, aliases] = await Promise.all([registry.list(name, { onUnreadable: context.onUnreadable }), registry.aliases(name)]);
   if (manifests.length === 0) throw new NotFoundError(`${formatName(name)} has no versions; see "modelreg types" for the model lines that exist.`);
-  const summaries = await summarize(registry, manifests);
+  const summaries = await summarizeVersions(registry, manifests);
   context.print({ name: formatName(name), versions: summaries, aliases: aliases.map(({ alias, version }) => ({ alias, version })) }, () => versionTable(summaries));
 }
 
 async function types(context: Context, scope: string | undefined): Promise<void> {
   const registry = await context.registry();
   const lines = await registry.lines(parseScope(scope), { onUnreadable: context.onUnreadable });
-  const rows = await Promise.all(
-    lines.map(async (line) => {
-      const [numbers, aliases] = await Promise.all([registry.versions(line), registry.aliases(line)]);
-      return {
-        name: formatName(line),
-        ...line,
-        versions: numbers.length,
-        latest: numbers.at(-1) ?? null,
-        aliases: Object.fromEntries(aliases.map(({ alias, version }) => [alias, version])),
-      };
-    }),
-  );
+  const rows = await Promise.all(lines.map((line) => summarizeLine(registry, line)));
   context.print({ types: rows }, () =>
     rows.length === 0
       ? 'No model lines.'
@@ -112,26 +85,6 @@ function versionTable(summaries: VersionSummary[]): string {
     ['ref', 'created', 'size', 'aliases', 'metrics', 'tags'],
     summaries.map((row) => [row.ref, formatDate(row.createdAt), formatBytes(row.size), row.aliases.join(', '), formatRecord(row.metrics), formatRecord(row.tags)]),
   );
-}
-
-/** Manifests as table rows, with the aliases pointing at each (one alias listing per model line). */
-async function summarize(registry: Registry, manifests: Manifest[]): Promise<VersionSummary[]> {
-  const lines = new Map<string, ModelName>(manifests.map((manifest) => [formatName(manifest), manifest]));
-  const aliasesByLine = new Map(await Promise.all([...lines].map(async ([key, line]) => [key, await registry.aliases(line)] as const)));
-  return manifests.map((manifest) => ({
-    ref: `${formatName(manifest)}@${manifest.version}`,
-    store: manifest.store,
-    product: manifest.product,
-    type: manifest.type,
-    version: manifest.version,
-    createdAt: manifest.createdAt,
-    description: manifest.description,
-    tags: manifest.tags,
-    metrics: manifest.metrics,
-    artifacts: manifest.artifacts.length,
-    size: manifest.artifacts.reduce((sum, artifact) => sum + artifact.size, 0),
-    aliases: (aliasesByLine.get(formatName(manifest)) ?? []).filter((alias) => alias.version === manifest.version).map((alias) => alias.alias),
-  }));
 }
 
 const CONDITION = /^([^<>=]+?)\s*(<=|>=|<|>|=)\s*(.+)$/;

@@ -1,3 +1,4 @@
+import { statsView } from '@modelreg/core';
 import type { Command } from 'commander';
 import { type Context, action } from '../context.js';
 import { ReportedFailure } from '../errors.js';
@@ -65,9 +66,8 @@ async function gc(context: Context, options: { gracePeriod?: string; yes?: boole
 
 async function stats(context: Context): Promise<void> {
   const registry = await context.registry();
-  const { unreadable, ...counts } = await registry.stats();
+  const { view: result, unreadable } = statsView(await context.location(), await registry.stats());
   unreadable.forEach(context.onUnreadable);
-  const result = { registry: await context.location(), ...counts };
   context.print(result, () =>
     keyValueTable([
       ['registry', result.registry],

@@ -1,0 +1,63 @@
+import { InvalidManifestError, type Manifest, type ModelName, NotFoundError, type Registry, type UnreadableEntry, formatRef } from '@modelreg/core';
+import { LRUCache } from 'lru-cache';
+import pLimit from 'p-limit';
+
+/** Manifest reads in flight per request; the registry's own listings stay bounded by its `concurrency`. */
+const READS_IN_FLIGHT = 16;
+
+export interface LineManifests {
+  manifests: Manifest[];
+  /** Versions listed whose manifest is not a valid v2 manifest (left out, as `modelreg versions` does). */
+  skipped: UnreadableEntry[];
+}
+
+/**
+ * Parsed manifests by `store/product/type@version`. A version's manifest is immutable, so a line
+ * read twice costs one listing of its versions plus reads of the versions new since (the loader
+ * keeps manifests the same way). Which versions exist is always listed afresh. Reads in flight
+ * are shared: the table and the charts of one line, requested together, read each manifest once.
+ */
+export class ManifestCache {
+  readonly #manifests: LRUCache<string, Promise<Manifest>>;
+
+  constructor(
+    private readonly registry: Registry,
+    size: number,
+  ) {
+    this.#manifests = new LRUCache({ max: size });
+  }
+
+  read(version: ModelName & { version: number }, signal?: AbortSignal): Promise<Manifest> {
+    const ref = formatRef(version);
+    let manifest = this.#manifests.get(ref);
+    if (!manifest) {
+      // Not tied to one request's signal: another request may be waiting for the same read.
+      manifest = this.registry.readManifest(version, version.version);
+      this.#manifests.set(ref, manifest);
+      manifest.catch(() => this.#manifests.delete(ref));
+    }
+    signal?.throwIfAborted();
+    return manifest;
+  }
+
+  /** Every version of a line, ascending; versions deleted while listing are left out. */
+  async line(line: ModelName, signal?: AbortSignal): Promise<LineManifests> {
+    const versions = await this.registry.versions(line, { signal });
+    const limit = pLimit(READS_IN_FLIGHT);
+    const skipped: UnreadableEntry[] = [];
+    const read = await Promise.all(
+      versions.map((version) =>
+        limit(async () => {
+          try {
+            return await this.read({ ...line, version }, signal);
+          } catch (error) {
+            if (error instanceof InvalidManifestError) skipped.push({ key: error.key ?? formatRef({ ...line, version }), problem: error.message });
+            else if (!(error instanceof NotFoundError)) throw error;
+            return undefined;
+          }
+        }),
+      ),
+    );
+    return { manifests: read.filter((manifest) => manifest !== undefined), skipped };
+  }
+}

@@ -1,0 +1,85 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot, visit, waitForCount } from './support/browser.js';
+import { localRegistry, seedLongLine, seedWideStore } from './support/seed.js';
+import { type RunningUi, startUi } from './support/ui-process.js';
+
+const VERSIONS = 1000;
+const LINES = 1000;
+const TIMINGS = fileURLToPath(new URL('../test-output/timings.json', import.meta.url));
+
+/**
+ * Big registries on the local backend: a line with 1,000 versions and a store with 1,000 lines.
+ * Render times (navigation until the page shows its first content) are logged and written to
+ * test-output/timings.json, never asserted: this machine's speed is not the code's behaviour.
+ */
+describe('modelreg ui on big registries', () => {
+  let cwd: string;
+  let ui: RunningUi;
+  let browser: Browser;
+  let page: Page;
+  const timings: Record<string, number> = {};
+
+  beforeAll(async () => {
+    cwd = await mkdtemp(join(tmpdir(), 'modelreg-ui-scale-'));
+    const registry = localRegistry(cwd);
+    await seedLongLine(registry, 'long/sales/xgb', VERSIONS);
+    await registry.promote(`long/sales/xgb@${VERSIONS - 10}`, 'production');
+    await seedWideStore(registry, 'wide', LINES);
+    [ui, browser] = await Promise.all([startUi(cwd), launchBrowser()]);
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  }, 300_000);
+
+  afterAll(async () => {
+    console.log(`modelreg ui render times (ms): ${JSON.stringify(timings)}`);
+    await mkdir(join(TIMINGS, '..'), { recursive: true });
+    await writeFile(TIMINGS, `${JSON.stringify(timings, null, 2)}\n`);
+    await browser?.close();
+    await ui?.stop();
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it(`renders a line with ${VERSIONS} versions a page at a time, with every version in its charts`, async () => {
+    const url = `${ui.origin}/#/line?store=long&product=sales&type=xgb`;
+    timings.lineCold = Math.round(await visit(page, url));
+    expect(await page.locator('.pager .range').textContent()).toBe(`1-50 of ${VERSIONS.toLocaleString('en')}`);
+    await waitForCount(page, 'table.versions-table tbody tr', 50);
+    expect(await page.locator('table.versions-table tbody tr').first().getAttribute('data-version')).toBe(String(VERSIONS));
+    const chartsStarted = performance.now();
+    await page.waitForSelector('figure.chart[data-metric="rmse"] canvas');
+    timings.lineChartsAfterTable = Math.round(performance.now() - chartsStarted);
+    expect(await page.locator('figure.chart[data-metric="rmse"]').getAttribute('data-points')).toBe(String(VERSIONS));
+    expect(await page.locator('figure.chart[data-metric="rmse"] li.marker[data-alias="production"]').getAttribute('data-version')).toBe(String(VERSIONS - 10));
+
+    await page.click('.pager button.next');
+    await page.waitForSelector(`table.versions-table tbody tr[data-version="${VERSIONS - 50}"]`);
+    expect(await page.locator('.pager .range').textContent()).toBe(`51-100 of ${VERSIONS.toLocaleString('en')}`);
+    await screenshot(page, 'scale-line');
+
+    await page.goto(`${ui.origin}/#/`);
+    await page.waitForSelector('#view[data-state="ready"][data-page="overview"]');
+    timings.lineWarm = Math.round(await visit(page, url));
+  });
+
+  it(`renders a store with ${LINES} model lines a page at a time`, async () => {
+    timings.storeCold = Math.round(await visit(page, `${ui.origin}/#/?store=wide`));
+    await waitForCount(page, 'table.lines-table tbody tr', 50);
+    expect(await page.locator('.pager .range').textContent()).toBe(`1-50 of ${LINES.toLocaleString('en')}`);
+    expect(await page.locator('table.lines-table tbody tr').first().getAttribute('data-line')).toBe('wide/product-00/type-0000');
+    expect(await page.locator('select.product option').count()).toBe(11);
+
+    await page.selectOption('select.product', 'product-03');
+    await page.waitForSelector('.pager .range:text("1-50 of 100")');
+    await page.fill('input.filter', 'type-0993');
+    await waitForCount(page, 'table.lines-table tbody tr', 1);
+    expect(await page.locator('table.lines-table tbody tr').getAttribute('data-line')).toBe('wide/product-03/type-0993');
+    await page.waitForSelector('dd[data-stat="versions"]', { timeout: 60_000 });
+    expect(await page.locator('dd[data-stat="versions"]').textContent()).toBe(String(VERSIONS + LINES));
+    await screenshot(page, 'scale-store');
+    timings.storeWarm = Math.round(await visit(page, `${ui.origin}/#/line?store=long&product=sales&type=xgb`).then(() => visit(page, `${ui.origin}/#/?store=wide`)));
+  });
+});
