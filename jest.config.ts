@@ -26,6 +26,7 @@ const config: Config = {
     project('backend-s3', { globalSetup: '<rootDir>/test/global-setup.mjs', globalTeardown: '<rootDir>/test/global-teardown.mjs' }),
     project('cli'),
     project('backend-azure', { globalSetup: '<rootDir>/test/global-setup.mjs', globalTeardown: '<rootDir>/test/global-teardown.mjs' }),
+    project('testing', { globalSetup: '<rootDir>/test/global-setup.mjs', globalTeardown: '<rootDir>/test/global-teardown.mjs' }),
   ],
   testTimeout: 120_000,
   maxWorkers: 2,
