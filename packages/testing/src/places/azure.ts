@@ -1,9 +1,9 @@
-import { AzureBlobStore } from '@modelreg/backend-azure';
 import type { AzureConnection } from '../servers/types.js';
 import { type Place, emptyStore, uniqueName } from './place.js';
 
 /** A container of its own, or a prefix of its own in the connection's shared container. */
 export async function azurePlace(connection: AzureConnection, label: string): Promise<Place> {
+  const { AzureBlobStore } = await import('@modelreg/backend-azure'); // the Azure SDK loads only when asked for
   const name = uniqueName(label);
   const ownContainer = connection.container === undefined;
   const container = connection.container ?? name;

@@ -1,5 +1,4 @@
-import { CreateBucketCommand, DeleteBucketCommand } from '@aws-sdk/client-s3';
-import { S3Store, type S3StoreConnectionOptions } from '@modelreg/backend-s3';
+import type { S3StoreConnectionOptions } from '@modelreg/backend-s3';
 import type { S3Connection } from '../servers/types.js';
 import { type Place, emptyStore, uniqueName } from './place.js';
 
@@ -17,6 +16,7 @@ export function s3StoreOptions(connection: S3Connection, bucket: string, prefix 
 
 /** Creates the bucket unless this account already owns it. */
 export async function ensureS3Bucket(connection: S3Connection, bucket: string): Promise<void> {
+  const { S3Store, CreateBucketCommand } = await s3Modules();
   const store = new S3Store(s3StoreOptions(connection, bucket));
   try {
     await store.client.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -29,6 +29,7 @@ export async function ensureS3Bucket(connection: S3Connection, bucket: string): 
 
 /** A bucket of its own, or a prefix of its own in the connection's shared bucket. */
 export async function s3Place(connection: S3Connection, label: string): Promise<Place> {
+  const { S3Store, CreateBucketCommand, DeleteBucketCommand } = await s3Modules();
   const name = uniqueName(label);
   const ownBucket = connection.bucket === undefined;
   const bucket = connection.bucket ?? name;
@@ -49,4 +50,10 @@ export async function s3Place(connection: S3Connection, label: string): Promise<
       }
     },
   };
+}
+
+/** The AWS SDK loads only when an S3 registry is asked for: memory and local test registries stay quick to import. */
+async function s3Modules() {
+  const [{ S3Store }, { CreateBucketCommand, DeleteBucketCommand }] = await Promise.all([import('@modelreg/backend-s3'), import('@aws-sdk/client-s3')]);
+  return { S3Store, CreateBucketCommand, DeleteBucketCommand };
 }
