@@ -22,6 +22,7 @@ export async function seedRegistry(registry: Registry, spec: SeedSpec, options: 
       try {
         seeded.push(await pushEntry(registry, line, entry, options.signal));
       } catch (error) {
+        // Prefixed rather than wrapped: the caller still gets the push's own error class and code.
         (error as Error).message = `Seeding ${line} entry #${index + 1} failed: ${(error as Error).message}`;
         throw error;
       }
