@@ -17,7 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import { KeyScheme, createLoader, createRegistry } from '@modelreg/core';
 import { PrefixedStore, pseudoRandomStream } from '@modelreg/core/testing/helpers';
 import { S3Store } from '@modelreg/backend-s3';
-import { startS3TestServer } from '../packages/backend-s3/test/server/s3-test-server.mjs';
+import { startTestServers } from '@modelreg/testing';
 import { benchSettings } from './support/args.mjs';
 import { startShaper } from './support/shaper.mjs';
 
@@ -145,10 +145,10 @@ async function coldLoads(label, { client, registry, blobKeys, manifest, work }) 
 }
 
 async function main() {
-  const server = await startS3TestServer();
-  process.once('exit', () => server.stopSync());
+  const servers = await startTestServers(['s3']);
+  const [server] = servers.servers;
   const work = await mkdtemp(join(tmpdir(), 'modelreg-loader-bench-'));
-  const { endpoint, region, accessKeyId, secretAccessKey } = server.config;
+  const { endpoint, region, accessKeyId, secretAccessKey } = server.connection;
   const store = new S3Store({ bucket: BUCKET, endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
   try {
     const client = store.client; // the raw side uses the very same client and connection settings
@@ -213,7 +213,7 @@ async function main() {
     try {
       await new PrefixedStore(store, `${PREFIX}/`).clear();
     } finally {
-      await server.stop();
+      await servers.stop();
     }
   }
 }

@@ -16,7 +16,7 @@ import { CreateBucketCommand, DeleteObjectsCommand, GetObjectCommand, ListObject
 import { Upload } from '@aws-sdk/lib-storage';
 import { createRegistry } from '@modelreg/core';
 import { S3Store } from '@modelreg/backend-s3';
-import { startS3TestServer } from '../test/server/s3-test-server.mjs';
+import { startTestServers } from '@modelreg/testing';
 import { benchSettings } from '../../../bench/support/args.mjs';
 
 const settings = benchSettings({
@@ -102,11 +102,11 @@ async function deleteAll(client, prefix) {
 }
 
 async function main() {
-  const server = await startS3TestServer();
-  process.once('exit', () => server.stopSync());
+  const servers = await startTestServers(['s3']);
+  const [server] = servers.servers;
   const work = await mkdtemp(join(tmpdir(), 'modelreg-s3-bench-'));
   try {
-    const { config } = server;
+    const config = server.connection;
     const store = new S3Store({
       bucket: BUCKET,
       endpoint: config.endpoint,
@@ -206,7 +206,7 @@ async function main() {
     await deleteAll(client, 'bench-dedup/');
   } finally {
     await rm(work, { recursive: true, force: true });
-    await server.stop();
+    await servers.stop();
   }
 }
 
