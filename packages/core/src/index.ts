@@ -30,3 +30,5 @@ export { type LoaderOptions, type ResolvedLoaderOptions, type VerifyPolicy, type
 export type { EvictionReport } from './loader/eviction.js';
 export { readAll } from './util/streams.js';
 export { redactSecrets } from './util/redact.js';
+export { copyRegistry } from './transfer/copy-registry.js';
+export type { CopyConflict, CopyEndpoint, CopyOptions, CopyProgressEvent, CopyReport } from './transfer/copy-types.js';
