@@ -7,20 +7,20 @@
 // daemon answers, else a native Ceph RADOS Gateway) and stops it afterwards. Settings: flags, or
 // MODELREG_BENCH_<FLAG> variables (MODELREG_BENCH_SIZE_MIB, ...); --help lists them.
 import { execFileSync } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyRegistry, openRegistry } from '@modelreg/core';
 import { S3Store } from '@modelreg/backend-s3';
 import { startS3TestServer } from '../packages/backend-s3/test/server/s3-test-server.mjs';
 import { benchSettings } from './support/args.mjs';
+import { countRequests, deleteAll, formatCommands, randomFile } from './support/s3.mjs';
 
 // The SDK is a dependency of the S3 backend, not of the workspace root.
 const requireFromS3 = createRequire(new URL('../packages/backend-s3/package.json', import.meta.url));
-const { CreateBucketCommand, DeleteObjectsCommand, ListObjectsV2Command } = requireFromS3('@aws-sdk/client-s3');
+const { CreateBucketCommand } = requireFromS3('@aws-sdk/client-s3');
 const { Upload } = requireFromS3('@aws-sdk/lib-storage');
 
 const settings = benchSettings({
@@ -53,50 +53,6 @@ async function timed(work) {
   const start = performance.now();
   const result = await work();
   return { ms: performance.now() - start, result };
-}
-
-async function randomFile(path, bytes) {
-  const file = await open(path, 'w');
-  const chunk = Buffer.alloc(8 * MIB);
-  try {
-    for (let written = 0; written < bytes; written += chunk.length) {
-      randomFillSync(chunk);
-      await file.write(chunk, 0, Math.min(chunk.length, bytes - written));
-    }
-  } finally {
-    await file.close();
-  }
-}
-
-/** Counts the requests a client sends, by command, and their body bytes. */
-function countRequests(client) {
-  let counter = { requests: 0, bodyBytes: 0, byCommand: {} };
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      counter.requests += 1;
-      counter.byCommand[context.commandName] = (counter.byCommand[context.commandName] ?? 0) + 1;
-      counter.bodyBytes += Number(args.request?.headers?.['content-length'] ?? 0);
-      return next(args);
-    },
-    { step: 'finalizeRequest', name: 'benchRequestCounter' },
-  );
-  return {
-    take() {
-      const snapshot = counter;
-      counter = { requests: 0, bodyBytes: 0, byCommand: {} };
-      return snapshot;
-    },
-  };
-}
-
-async function deleteAll(client, prefix) {
-  let token;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix, ContinuationToken: token }));
-    const keys = (page.Contents ?? []).map((object) => ({ Key: object.Key }));
-    if (keys.length > 0) await client.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: keys, Quiet: true } }));
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
 }
 
 async function main() {
@@ -153,7 +109,7 @@ async function main() {
         sides[side].push(ms);
       }
       console.log(`round ${round + 1}: raw SDK upload ${mbPerSecond(sides.raw[round]).toFixed(0)} MB/s, modelreg copy ${mbPerSecond(sides.copy[round]).toFixed(0)} MB/s`);
-      await deleteAll(client, `${RUN}/raw-${round}/`);
+      await deleteAll(client, BUCKET, `${RUN}/raw-${round}/`);
     }
     const raw = mbPerSecond(median(sides.raw));
     const copy = mbPerSecond(median(sides.copy));
@@ -162,13 +118,12 @@ async function main() {
     const counter = countRequests(lastDestination.backend.client);
     const { ms, result } = await timed(() => copyRegistry(localRegistry, lastDestination));
     const requests = counter.take();
-    const byCommand = Object.entries(requests.byCommand).map(([command, count]) => `${command.replace(/Command$/, '')} ${count}`).join(', ');
     console.log(
       `second copy, right after: blob bytes ${result.blobs.copiedBytes} (target 0), versions unchanged ${result.versions.unchanged.length}, ` +
-        `request body bytes ${requests.bodyBytes}, S3 requests ${requests.requests} (${byCommand}), ${ms.toFixed(0)} ms`,
+        `request body bytes ${requests.bytes}, S3 requests ${requests.requests} (${formatCommands(requests.byCommand)}), ${ms.toFixed(0)} ms`,
     );
   } finally {
-    await deleteAll(client, `${RUN}/`).catch(() => {});
+    await deleteAll(client, BUCKET, `${RUN}/`).catch(() => {});
     await rm(work, { recursive: true, force: true });
     await server.stop();
   }

@@ -1,32 +1,19 @@
 import { afterEach, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AbortedError, copyRegistry, createRegistry, openRegistry } from '@modelreg/core';
 import { pseudoRandomStream } from '@modelreg/core/testing';
 import { runCopySession } from '../../cli/test/support/copy-session.js';
-import { createTestStore, s3TestConfig } from './support/s3-test-config.js';
+import { createTestStore, s3TestConfig, uniquePrefixes } from './support/s3-test-config.js';
 
 const MIB = 1024 * 1024;
 const LINE = 'shop/sales/xgb';
-const prefixes: string[] = [];
+/** A prefix no other test uses; its objects are deleted after the test. */
+const uniquePrefix = uniquePrefixes('copy');
 const folders: string[] = [];
 
-/** A prefix no other test uses; its objects are deleted after the test. */
-function uniquePrefix(): string {
-  const prefix = `copy-${randomBytes(6).toString('hex')}`;
-  prefixes.push(prefix);
-  return prefix;
-}
-
 afterEach(async () => {
-  for (const prefix of prefixes.splice(0)) {
-    const store = createTestStore({ prefix });
-    const keys: string[] = [];
-    for await (const entry of store.list('')) if (entry.type === 'object') keys.push(entry.key);
-    if (keys.length > 0) await store.delete(keys);
-  }
   for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true });
 });
 

@@ -235,6 +235,16 @@ describe('conflicts at the destination', () => {
     expect(await destination.aliases(LINE)).toEqual([]);
   });
 
+  it('reports a corrupt alias and a stray file among the aliases at the source, and copies the others', async () => {
+    await seedSource();
+    const line = { store: 'shop', product: 'sales', type: 'xgb' };
+    await sourceStore.put(keys.aliasKey(line, 'broken'), Buffer.from('{ not json'));
+    await sourceStore.put(`${keys.aliasesPrefix(line)}notes.txt`, Buffer.from('hello'));
+    const report = await copy();
+    expect(report.aliases.copied).toEqual([`${LINE}@production`]);
+    expect(report.aliases.conflicts.map((conflict) => conflict.ref)).toEqual([keys.aliasKey(line, 'broken'), `${keys.aliasesPrefix(line)}notes.txt`]);
+  });
+
   it('fast-forwards an alias whose oldest history both sides have dropped to the history limit', async () => {
     const limited = (store: MemoryStore) => ({ backend: store, aliasHistoryLimit: 3 });
     const small = createRegistry(limited(sourceStore));

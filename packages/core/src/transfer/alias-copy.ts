@@ -1,4 +1,4 @@
-import { InvalidManifestError, PreconditionFailedError } from '../errors.js';
+import { InvalidInputError, InvalidManifestError, PreconditionFailedError } from '../errors.js';
 import type { AliasDocument, AliasEvent } from '../format/alias-document.js';
 import { type ModelName, formatName } from '../format/keys.js';
 import { formatRef } from '../format/refs.js';
@@ -35,15 +35,16 @@ export async function copyAliases(
   await mapBounded(lines, concurrency, signal, async (line, lineSignal) => {
     for await (const entry of source.store.list(source.keys.aliasesPrefix(line), { signal: lineSignal })) {
       if (entry.type !== 'object') continue;
-      const parsed = source.keys.parse(entry.key);
-      if (parsed.kind !== 'alias') continue;
-      const label = `${formatName(line)}@${parsed.alias}`;
       try {
+        const parsed = source.keys.parse(entry.key);
+        if (parsed.kind !== 'alias') continue;
         const original = await source.aliases.read(line, parsed.alias, lineSignal);
+        const label = `${formatName(line)}@${parsed.alias}`;
         if (original) await copyAlias(destination, line, label, original.doc, copiedVersions, dryRun, report, lineSignal);
       } catch (error) {
-        if (!(error instanceof InvalidManifestError)) throw error;
-        report.conflicts.push({ ref: label, reason: error.message });
+        // A stray file or a corrupt alias at the source: reported, the other aliases still copied.
+        if (!(error instanceof InvalidManifestError || error instanceof InvalidInputError)) throw error;
+        report.conflicts.push({ ref: entry.key, reason: error.message });
       }
     }
   });
