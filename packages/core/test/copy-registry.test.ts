@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { CountingStore } from '../src/testing/helpers.js';
 import {
-  AbortedError, IntegrityError, KeyScheme, MemoryStore, type PutBody, type PutOptions, type PutResult, type Registry, copyRegistry, createRegistry, readAll, sha256,
+  AbortedError, ConflictError, IntegrityError, KeyScheme, MemoryStore, type PutBody, type PutOptions, type PutResult, type Registry, copyRegistry, createRegistry, readAll, sha256,
 } from '../src/index.js';
 
 const keys = new KeyScheme('');
@@ -167,6 +167,21 @@ describe('interruptions and failures', () => {
     await copy({ concurrency: 1 });
     expect(leased).toHaveLength(4);
     expect(new Set(leased.flat()).size).toBe(4);
+  });
+
+  it('commits nothing when a gc at the destination took its lease for abandoned, and a later run completes', async () => {
+    await seedSource();
+    destinationStore.beforePut = async (key, options) => {
+      if (!key.startsWith(keys.pushLeasesPrefix()) || options.ifMatch === undefined) return;
+      destinationStore.beforePut = undefined;
+      // The copy stalled past its lease before confirming it: a gc removes the lease.
+      for (const lease of await keysUnder(destinationStore, keys.pushLeasesPrefix())) destinationStore.backdate(lease, 24 * 60 * 60 * 1000);
+      await destination.gc({ dryRun: false });
+    };
+    await expect(copy()).rejects.toBeInstanceOf(ConflictError);
+    expect(await keysUnder(destinationStore, keys.modelsPrefix())).toEqual([]);
+    expect((await copy()).versions.copied).toHaveLength(3);
+    expect((await destination.verify()).ok).toBe(true);
   });
 
   it('fails on a source blob that does not match its digest, and stores nothing under its key', async () => {

@@ -38,10 +38,14 @@ export async function copyRegistry(from: CopyEndpoint, to: CopyEndpoint, options
   const plan = await planCopy(source, destination, scope, concurrency, signal);
   const blobs = blobsOf(plan.pending);
   const blobReport = { copied: 0, copiedBytes: 0, present: 0, presentBytes: 0 };
-  const sendMissing = async (sendSignal: AbortSignal | undefined) => {
+  // Called again after a stall (`restoring`) for the blobs a gc may have taken meanwhile.
+  const sendMissing = async (sendSignal: AbortSignal | undefined, restoring = false) => {
     const { present, missing } = await findMissingBlobs(destination.store, destination.keys, blobs, concurrency, sendSignal);
-    Object.assign(blobReport, { copied: missing.length, copiedBytes: sum(missing), present: present.length, presentBytes: sum(present) });
-    onProgress?.({ type: 'copy-plan', versions: plan.pending.length, blobs: missing.length, bytes: sum(missing) });
+    if (restoring) Object.assign(blobReport, { copied: blobReport.copied + missing.length, copiedBytes: blobReport.copiedBytes + sum(missing) });
+    else {
+      Object.assign(blobReport, { copied: missing.length, copiedBytes: sum(missing), present: present.length, presentBytes: sum(present) });
+      onProgress?.({ type: 'copy-plan', versions: plan.pending.length, blobs: missing.length, bytes: sum(missing) });
+    }
     if (!dryRun) await copyBlobs(source, destination, missing, concurrency, onProgress, sendSignal);
   };
 
@@ -51,9 +55,9 @@ export async function copyRegistry(from: CopyEndpoint, to: CopyEndpoint, options
     committed = await commitVersions(plan.pending, plan.conflicts, async () => 'copied', concurrency, signal);
   } else {
     committed = await writeUnderLease(destination.store, destination.keys, blobs.map((blob) => blob.digest), {
-      storeBlobs: sendMissing,
+      storeBlobs: (sendSignal) => sendMissing(sendSignal),
       commit: () => commitVersions(plan.pending, plan.conflicts, (version, versionSignal) => createManifest(destination, version, versionSignal), concurrency, signal),
-      storeAgain: sendMissing,
+      storeAgain: (sendSignal) => sendMissing(sendSignal, true),
       withdraw: (done) => destination.store.delete(done.copied.map((version) => destination.keys.manifestKey(version.name, version.version))),
       describe: (done) => `The copy of ${done.copied.map((version) => version.ref).join(', ')}`,
     }, signal);
