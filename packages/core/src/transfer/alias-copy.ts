@@ -72,20 +72,23 @@ async function copyAlias(
   for (let attempt = 0; attempt < MAX_ALIAS_ATTEMPTS; attempt++) {
     const current = await destination.aliases.read(line, wanted.alias, signal);
     const relation = relationOf(current?.doc, wanted);
-    if (relation === 'same') return void report.unchanged.push(label);
-    if (relation === 'ahead') return void report.kept.push(label);
     if (relation === 'diverged') {
-      return void report.conflicts.push({ ref: label, reason: 'the destination alias has a history the source does not share; move it by hand' });
+      report.conflicts.push({ ref: label, reason: 'the destination alias has a history the source does not share; move it by hand' });
+      return;
     }
-    const done = relation === 'absent' ? report.copied : report.updated;
-    if (dryRun) return void done.push(label);
+    const outcome = { same: report.unchanged, ahead: report.kept, absent: report.copied, behind: report.updated }[relation];
+    if (dryRun || relation === 'same' || relation === 'ahead') {
+      outcome.push(label);
+      return;
+    }
     try {
       await destination.store.put(key, encodeDocument(wanted), {
         ...(current ? { ifMatch: current.etag } : { ifNoneMatch: '*' as const }),
         contentType: 'application/json',
         signal,
       });
-      return void done.push(label);
+      outcome.push(label);
+      return;
     } catch (error) {
       if (!(error instanceof PreconditionFailedError)) throw error; // moved meanwhile: look again
     }
