@@ -20,7 +20,7 @@ import { build } from 'esbuild';
 import { KeyScheme, createRegistry } from '@modelreg/core';
 import { PrefixedStore } from '@modelreg/core/testing/helpers';
 import { S3Store } from '@modelreg/backend-s3';
-import { startS3TestServer } from '../test/server/s3-test-server.mjs';
+import { startTestServers } from '@modelreg/testing';
 import { benchSettings } from '../../../bench/support/args.mjs';
 
 const settings = benchSettings({
@@ -69,10 +69,10 @@ async function bundle(entry, outfile) {
 }
 
 async function main() {
-  const server = await startS3TestServer();
-  process.once('exit', () => server.stopSync());
+  const servers = await startTestServers(['s3']);
+  const [server] = servers.servers;
   const work = await mkdtemp(join(tmpdir(), 'modelreg-cold-start-'));
-  const { endpoint, region, accessKeyId, secretAccessKey } = server.config;
+  const { endpoint, region, accessKeyId, secretAccessKey } = server.connection;
   const store = new S3Store({ bucket: BUCKET, endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
   try {
     await store.client.send(new CreateBucketCommand({ Bucket: BUCKET })).catch((error) => {
@@ -141,7 +141,7 @@ async function main() {
     try {
       await new PrefixedStore(store, `${PREFIX}/`).clear();
     } finally {
-      await server.stop();
+      await servers.stop();
     }
   }
 }

@@ -35,3 +35,5 @@ export type { ClosurePart } from './selection/dependency-closure.js';
 export type { LoadedStack, LoadedFolds } from './loader/loader.js';
 export type { LoaderStats } from './loader/loader-stats.js';
 export * from './views/index.js';
+export { copyRegistry } from './transfer/copy-registry.js';
+export type { CopyConflict, CopyEndpoint, CopyOptions, CopyProgressEvent, CopyReport } from './transfer/copy-types.js';

@@ -158,20 +158,29 @@ export class BlobStore {
     }
   }
 
-  private async putHashed(digest: Digest, size: number, source: ArtifactSource, { signal, onBytes }: Transfer): Promise<StoredBlob> {
+  private async putHashed(digest: Digest, size: number, source: ArtifactSource, transfer: Transfer): Promise<StoredBlob> {
+    if (await this.exists(this.key(digest), size, transfer.signal)) return { digest, size, uploadedBytes: 0, reused: true };
+    return this.upload({ digest, size }, openSource(source), transfer);
+  }
+
+  /**
+   * Uploads a stream of bytes known to hash to `blob` (the caller verifies them as they flow, or
+   * hashed them before) under its key, then checks the stored size. For a blob found missing.
+   */
+  async upload(blob: { digest: Digest; size: number }, body: Readable, { signal, onBytes }: Transfer): Promise<StoredBlob> {
+    const { digest, size } = blob;
     const key = this.key(digest);
-    if (await this.exists(key, size, signal)) return { digest, size, uploadedBytes: 0, reused: true };
     try {
-      await this.backend.put(key, withByteCount(openSource(source), onBytes), { size, signal, contentType: 'application/octet-stream' });
+      await this.backend.put(key, withByteCount(body, onBytes), { size, signal, contentType: 'application/octet-stream' });
     } catch (error) {
-      // Another pusher of the same bytes may have won the write (Azure then fails the loser's block
-      // list): its blob serves this push as well as ours would.
+      // Another writer of the same bytes may have won the write (Azure then fails the loser's block
+      // list): its blob serves as well as ours would.
       if (signal?.aborted || !(await this.exists(key, size, signal).catch(() => false))) throw error;
       return { digest, size, uploadedBytes: 0, reused: true };
     }
     const written = await this.backend.head(key, { signal });
     if (written?.size !== size) {
-      throw new IntegrityError(`Blob ${key} was uploaded with ${size} bytes but the store reports ${written?.size ?? 'no object'}; push again.`, { key });
+      throw new IntegrityError(`Blob ${key} was uploaded with ${size} bytes but the store reports ${written?.size ?? 'no object'}; write it again.`, { key });
     }
     return { digest, size, uploadedBytes: size, reused: false };
   }

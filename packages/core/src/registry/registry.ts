@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
-import { BlobStore } from '../blobs/blob-store.js';
+import type { BlobStore } from '../blobs/blob-store.js';
 import type { Digest } from '../format/digest.js';
 import type { DownloadOptions } from '../blobs/blob-store.js';
-import { KeyScheme, type LineFilter, type ModelName } from '../format/keys.js';
+import type { LineFilter, ModelName } from '../format/keys.js';
 import type { Manifest } from '../format/manifest.js';
 import { type RefInput, parseName } from '../format/refs.js';
 import { type GcOptions, type GcReport, collectGarbage } from '../maintenance/gc.js';
@@ -11,10 +11,9 @@ import type { ManifestScan, UnreadableEntry } from '../maintenance/manifest-scan
 import { type RetainOptions, type RetainReport, retainVersions } from '../maintenance/retention.js';
 import { type RegistryStats, registryStats } from '../maintenance/stats.js';
 import { type VerifyReport, verifyBlobs } from '../maintenance/verify.js';
-import { GuardedStore } from '../store/guarded-store.js';
-import { AliasBook } from './alias-book.js';
+import type { AliasBook } from './alias-book.js';
 import { DEFAULT_METRIC_DIRECTIONS, compareManifests } from './compare.js';
-import { type RegistryConfig, type ResolvedRegistryConfig, parseRegistryConfig } from './config.js';
+import type { RegistryConfig, ResolvedRegistryConfig } from './config.js';
 import { type DeleteVersionOptions, type DeletedVersion, type Deletion, type PurgeOptions, type PurgeReport, type PurgeScope, deleteVersion, purge } from './deletion.js';
 import { type Publisher, publishVersion } from './publish.js';
 import { type PullTarget, type Puller, closureOf, openArtifact, pullFolds, pullStack, pullVersion } from './pull.js';
@@ -25,8 +24,9 @@ import type {
   AliasInfo, CallOptions, Comparison, FoldSet, ListFilter, PullOptions, PullResult, PushResult, ResolvedVersion, ScanCallOptions, StackPull,
   TransferOptions, VersionInfo,
 } from './types.js';
-import { VersionReader } from './version-reader.js';
-import { WriteGuard } from './write-guard.js';
+import { registryParts } from './parts.js';
+import type { VersionReader } from './version-reader.js';
+import type { WriteGuard } from './write-guard.js';
 
 type AliasOptions = CallOptions & { reason?: string };
 
@@ -53,19 +53,18 @@ export class Registry {
   readonly #deletion: Deletion;
 
   constructor(config: RegistryConfig) {
-    const settings = (this.#settings = parseRegistryConfig(config));
-    const store = new GuardedStore(settings.backend);
-    const keys = new KeyScheme(settings.prefix);
-    this.location = keys.prefix === '' ? store.description : `${store.description} (prefix ${keys.prefix})`;
-    this.#blobs = new BlobStore(store, keys, { tempDir: settings.tempDir });
-    this.#aliases = new AliasBook(store, keys, settings.aliasHistoryLimit);
-    const reader = (this.#reader = new VersionReader(store, keys, this.#aliases, settings.concurrency));
-    this.#writeGuard = new WriteGuard(store, settings.allowUnsafeStore);
+    const { settings, store, keys, location, blobs, aliases, reader, writeGuard } = registryParts(config);
+    this.#settings = settings;
+    this.location = location;
+    this.#blobs = blobs;
+    this.#aliases = aliases;
+    this.#reader = reader;
+    this.#writeGuard = writeGuard;
     this.#scan = { store, keys, concurrency: settings.concurrency, readManifest: (name, version, options) => reader.readManifest(name, version, options) };
     const latestVersion = (name: ModelName, signal: AbortSignal | undefined) => reader.latestVersion(name, signal);
-    this.#publisher = { store, keys, reader, blobs: this.#blobs, writeGuard: this.#writeGuard, settings, latestVersion };
-    this.#puller = { reader, blobs: this.#blobs, settings };
-    this.#deletion = { store, keys, reader, aliases: this.#aliases, scan: this.#scan };
+    this.#publisher = { store, keys, reader, blobs, writeGuard, settings, latestVersion };
+    this.#puller = { reader, blobs, settings };
+    this.#deletion = { store, keys, reader, aliases, scan: this.#scan };
   }
 
   // Writing
