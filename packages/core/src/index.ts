@@ -30,3 +30,4 @@ export { type LoaderOptions, type ResolvedLoaderOptions, type VerifyPolicy, type
 export type { EvictionReport } from './loader/eviction.js';
 export { readAll } from './util/streams.js';
 export { redactSecrets } from './util/redact.js';
+export * from './import/index.js';
