@@ -100,10 +100,13 @@ async function types(context: Context, scope: string | undefined): Promise<void>
       };
     }),
   );
-  context.print({ types: rows }, () =>
-    rows.length === 0
+  // A folder some other tool left under models/ lists like a model line but holds nothing modelreg wrote.
+  const empty = rows.filter((row) => row.versions === 0 && Object.keys(row.aliases).length === 0);
+  for (const row of empty) context.onUnreadable({ key: `models/${row.name}/`, problem: 'it holds no versions or aliases: a folder not written by modelreg (bring legacy models in with `modelreg import`)' });
+  context.print({ types: rows.filter((row) => !empty.includes(row)) }, () =>
+    rows.length === empty.length
       ? 'No model lines.'
-      : table(['model line', 'versions', 'latest', 'aliases'], rows.map((row) => [row.name, row.versions, row.latest ?? '-', formatRecord(row.aliases)])),
+      : table(['model line', 'versions', 'latest', 'aliases'], rows.filter((row) => !empty.includes(row)).map((row) => [row.name, row.versions, row.latest ?? '-', formatRecord(row.aliases)])),
   );
 }
 

@@ -9,12 +9,14 @@ import { IMPORT_SOURCE_TAG, type ImportPlan, type PlannedAlias, type PlannedVers
 import { type PlanImportOptions, planImport } from './planner.js';
 import { fileDigest } from './source-files.js';
 
-export interface ImportLegacyOptions extends PlanImportOptions, ScanCallOptions {
+export interface ExecuteImportOptions extends ScanCallOptions {
   /** Plan only: read the legacy tree and the registry, write nothing. @default false */
   dryRun?: boolean;
   /** Push progress; each event's `artifact` is `<source folder>/<artifact name>`, unique across the import. */
   onProgress?: ((event: ProgressEvent) => void) | undefined;
 }
+
+export interface ImportLegacyOptions extends PlanImportOptions, ExecuteImportOptions {}
 
 export type VersionStatus = 'imported' | 'present' | 'new';
 
@@ -44,8 +46,13 @@ export interface ImportReport {
  * second run imports nothing new and an interrupted run finishes the rest. The source is only read.
  */
 export async function importLegacy(registry: Registry, sourceFolder: string, options: ImportLegacyOptions = {}): Promise<ImportReport> {
-  const { dryRun = false, signal, onProgress: _onProgress, onUnreadable: _onUnreadable, ...planOptions } = options;
-  const plan = await planImport(sourceFolder, planOptions);
+  const { dryRun, signal, onProgress, onUnreadable, ...planOptions } = options;
+  return executeImport(registry, await planImport(sourceFolder, planOptions), { dryRun, signal, onProgress, onUnreadable });
+}
+
+/** Carries out a plan made by `planImport` (see `importLegacy`). */
+export async function executeImport(registry: Registry, plan: ImportPlan, options: ExecuteImportOptions = {}): Promise<ImportReport> {
+  const { dryRun = false, signal } = options;
   const report: ImportReport = { plan, dryRun, versions: [], aliases: [], unmapped: [...plan.unmapped] };
   const lines = new Map<string, LineState>();
   const versionOf = new Map<string, number>();
@@ -76,7 +83,7 @@ interface LineState {
   nextVersion: number;
 }
 
-async function readLine(registry: Registry, line: ModelName, options: ImportLegacyOptions): Promise<LineState> {
+async function readLine(registry: Registry, line: ModelName, options: ExecuteImportOptions): Promise<LineState> {
   const manifests = await registry.list(line, { signal: options.signal, onUnreadable: options.onUnreadable });
   const bySource = new Map<string, Manifest[]>();
   for (const manifest of manifests) {
@@ -88,7 +95,7 @@ async function readLine(registry: Registry, line: ModelName, options: ImportLega
 
 class VerificationFailed extends Error {}
 
-async function importVersion(registry: Registry, planned: PlannedVersion, line: LineState, options: ImportLegacyOptions): Promise<ImportedVersion> {
+async function importVersion(registry: Registry, planned: PlannedVersion, line: LineState, options: ExecuteImportOptions): Promise<ImportedVersion> {
   const { signal } = options;
   const earlier = line.bySource.get(planned.source) ?? [];
   if (earlier.length > 0) {

@@ -227,9 +227,12 @@ export class Registry {
     return retainVersions({ ...this.#scan, reader: this.#reader, aliases: this.#aliases, defaultKeep: this.#settings.retention?.keep }, options);
   }
 
-  /** Deletes unreferenced blobs older than the grace period. A dry run unless `dryRun: false`. */
+  /**
+   * Deletes unreferenced blobs older than the grace period. A dry run unless `dryRun: false`; a dry run
+   * skips and reports entries that are not valid manifests, a real run refuses while any exists.
+   */
   gc(options: GcOptions = {}): Promise<GcReport> {
-    return collectGarbage({ ...this.#scan, gracePeriodMs: this.#settings.gcGracePeriodMs }, options);
+    return collectGarbage({ ...this.#scan, gracePeriodMs: this.#settings.gcGracePeriodMs }, { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable });
   }
 
   stats({ signal }: CallOptions = {}): Promise<RegistryStats> {
