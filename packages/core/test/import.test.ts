@@ -213,3 +213,15 @@ describe('planning', () => {
     expect(plan.unmapped[0]!.reason).toContain('"nounderscores" does not match --id-pattern {store}_{product}_{type}');
   });
 });
+
+describe('times kept from elsewhere', () => {
+  it('push takes createdAt and setAlias takes at, normalized to UTC; anything else is refused before writing', async () => {
+    const pushed = await registry.push('s/p/t', [{ name: 'm.bin', body: Buffer.from('m') }], { createdAt: '2024-01-15T10:30:00+02:00' });
+    expect(pushed.manifest.createdAt).toBe('2024-01-15T08:30:00.000Z');
+    await expect(registry.push('s/p/t', [{ name: 'm.bin', body: Buffer.from('n') }], { createdAt: 'last tuesday' })).rejects.toThrow(/createdAt/);
+    expect(await registry.versions('s/p/t')).toEqual([1]);
+    const alias = await registry.setAlias('s/p/t@1', 'production', { at: new Date('2024-02-01T00:00:00Z') });
+    expect(alias.history.map((event) => event.at)).toEqual(['2024-02-01T00:00:00.000Z']);
+    await expect(registry.setAlias('s/p/t@1', 'staging', { at: '2024-02-30' })).rejects.toThrow(InvalidInputError);
+  });
+});
