@@ -68,22 +68,6 @@ describe('flat', () => {
     ]);
   });
 
-  it('an interrupted run continues where it stopped', async () => {
-    const source = await tree(flatTree);
-    const controller = new AbortController();
-    const first = importLegacy(registry, source, {
-      idPattern: '{store}_{product}_{type}',
-      signal: controller.signal,
-      onProgress: (event) => {
-        if (event.artifact.startsWith('models/42_99') && event.type === 'artifact-start') controller.abort();
-      },
-    });
-    await expect(first).rejects.toThrow();
-    expect(await registry.versions('1234/5678/xgboost_standard')).toEqual([1]);
-    const resumed = await importLegacy(registry, source, { idPattern: '{store}_{product}_{type}' });
-    expect(resumed.versions.map((version) => version.status)).toEqual(['present', 'imported']);
-  });
-
   it('a dry run plans refs and writes nothing; the source is never modified', async () => {
     const source = await tree(flatTree);
     const before = await readFile(join(source, 'models/1234_5678_xgboost_standard/metadata.json'), 'utf8');
@@ -107,6 +91,24 @@ it('hierarchical: the folders give the ids, instances of a line become versions 
   const second = await registry.manifest('1234/5678/xgboost_standard@2');
   expect(second.artifacts.map(({ name, kind }) => [name, kind])).toEqual([['model.pkl', 'model'], ['scaler.joblib', 'transformer']]);
   expect(second.createdAt).toBe('2024-04-01T00:00:00.000Z');
+});
+
+it('an interrupted run continues where it stopped', async () => {
+  const source = await tree(hierarchicalTree);
+  const controller = new AbortController();
+  const first = importLegacy(registry, source, {
+    signal: controller.signal,
+    onProgress: (event) => {
+      if (event.artifact.includes('/run_a/') && event.type === 'artifact-start') controller.abort();
+    },
+  });
+  await expect(first).rejects.toThrow();
+  expect(await registry.versions('1234/5678/xgboost_standard')).toEqual([1]);
+  const resumed = await importLegacy(registry, source);
+  expect(resumed.versions.map(({ source: folder, ref, status }) => [folder.split('/').pop(), ref, status]).slice(0, 2)).toEqual([
+    ['run_b', '1234/5678/xgboost_standard@1', 'present'], ['run_a', '1234/5678/xgboost_standard@2', 'imported'],
+  ]);
+  expect(await registry.versions('1234/5678/xgboost_standard')).toEqual([1, 2]);
 });
 
 it('named-versions: version numbers are kept, the sidecar gives type, group, years and stats', async () => {

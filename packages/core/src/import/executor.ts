@@ -8,6 +8,10 @@ import type { ProgressEvent, ScanCallOptions } from '../registry/types.js';
 import { IMPORT_SOURCE_TAG, type ImportPlan, type PlannedAlias, type PlannedVersion, type UnmappedSource } from './plan.js';
 import { type PlanImportOptions, planImport } from './planner.js';
 import { fileDigest } from './source-files.js';
+import { mapBounded } from '../util/concurrency.js';
+
+/** Model lines imported at once; each push moves its own artifacts in parallel as well. */
+const LINE_CONCURRENCY = 4;
 
 export interface ExecuteImportOptions extends ScanCallOptions {
   /** Plan only: read the legacy tree and the registry, write nothing. @default false */
@@ -54,21 +58,25 @@ export async function importLegacy(registry: Registry, sourceFolder: string, opt
 export async function executeImport(registry: Registry, plan: ImportPlan, options: ExecuteImportOptions = {}): Promise<ImportReport> {
   const { dryRun = false, signal } = options;
   const report: ImportReport = { plan, dryRun, versions: [], aliases: [], unmapped: [...plan.unmapped] };
-  const lines = new Map<string, LineState>();
+  const byLine = new Map<string, PlannedVersion[]>();
+  for (const planned of plan.versions) byLine.set(formatName(planned.line), [...(byLine.get(formatName(planned.line)) ?? []), planned]);
   const versionOf = new Map<string, number>();
-  for (const planned of plan.versions) {
-    const key = formatName(planned.line);
-    if (!lines.has(key)) lines.set(key, await readLine(registry, planned.line, options));
-    const line = lines.get(key)!;
-    try {
-      const result = await importVersion(registry, planned, line, options);
-      report.versions.push(result);
-      versionOf.set(planned.source, Number(result.ref.slice(result.ref.lastIndexOf('@') + 1)));
-    } catch (error) {
-      if (!(error instanceof ConflictError || error instanceof InvalidInputError || error instanceof VerificationFailed)) throw error;
-      report.unmapped.push({ source: planned.source, reason: error.message });
+  // Model lines in parallel; the versions of one line one after another, so their numbers follow the plan's order.
+  await mapBounded([...byLine.values()], LINE_CONCURRENCY, signal, async (versions, lineSignal) => {
+    const line = await readLine(registry, versions[0]!.line, { ...options, signal: lineSignal });
+    for (const planned of versions) {
+      try {
+        const result = await importVersion(registry, planned, line, { ...options, signal: lineSignal });
+        report.versions.push(result);
+        versionOf.set(planned.source, Number(result.ref.slice(result.ref.lastIndexOf('@') + 1)));
+      } catch (error) {
+        if (!(error instanceof ConflictError || error instanceof InvalidInputError || error instanceof VerificationFailed)) throw error;
+        report.unmapped.push({ source: planned.source, reason: error.message });
+      }
     }
-  }
+  });
+  const order = new Map(plan.versions.map((planned, index) => [planned.source, index]));
+  report.versions.sort((a, b) => order.get(a.source)! - order.get(b.source)!);
   for (const alias of plan.aliases) {
     const applied = await importAlias(registry, alias, versionOf, dryRun, signal);
     if ('reason' in applied) report.unmapped.push(applied);
@@ -101,7 +109,13 @@ async function importVersion(registry: Registry, planned: PlannedVersion, line: 
   if (earlier.length > 0) {
     // Digests only when an earlier import exists: a first import hashes each file once, in the push.
     const present = options.dryRun ? earlier.at(-1) : await sameContent(planned, earlier, signal);
-    if (present) return { source: planned.source, ref: formatRef(present), status: 'present', uploadedBytes: 0 };
+    if (present) {
+      // Reported like a push whose blobs were all stored already, so a progress bar counts them done.
+      for (const artifact of planned.artifacts) {
+        options.onProgress?.({ type: 'artifact-done', artifact: `${planned.source}/${artifact.name}`, size: artifact.size, transferredBytes: 0 });
+      }
+      return { source: planned.source, ref: formatRef(present), status: 'present', uploadedBytes: 0 };
+    }
   }
   if (options.dryRun) {
     const version = planned.version ?? line.nextVersion++;
