@@ -6,7 +6,7 @@ import { formatRef } from '../format/refs.js';
 import type { Registry } from '../registry/registry.js';
 import type { ProgressEvent, ScanCallOptions } from '../registry/types.js';
 import { IMPORT_SOURCE_TAG, type ImportPlan, type PlannedAlias, type PlannedVersion, type UnmappedSource } from './plan.js';
-import { type PlanImportOptions, planImport } from './planner.js';
+import { type PlanImportOptions, artifactInputs, planImport } from './planner.js';
 import { fileDigest } from './source-files.js';
 import { mapBounded } from '../util/concurrency.js';
 
@@ -28,6 +28,7 @@ export interface ImportedVersion {
   source: string;
   /** `store/product/type@N`; in a dry run, the number the version would get if nothing else is pushed meanwhile. */
   ref: string;
+  version: number;
   /** `imported` now, `present` from an earlier import with the same digests, `new` in a dry run. */
   status: VersionStatus;
   uploadedBytes: number;
@@ -68,7 +69,7 @@ export async function executeImport(registry: Registry, plan: ImportPlan, option
       try {
         const result = await importVersion(registry, planned, line, { ...options, signal: lineSignal });
         report.versions.push(result);
-        versionOf.set(planned.source, Number(result.ref.slice(result.ref.lastIndexOf('@') + 1)));
+        versionOf.set(planned.source, result.version);
       } catch (error) {
         if (!(error instanceof ConflictError || error instanceof InvalidInputError || error instanceof VerificationFailed)) throw error;
         report.unmapped.push({ source: planned.source, reason: error.message });
@@ -114,17 +115,16 @@ async function importVersion(registry: Registry, planned: PlannedVersion, line: 
       for (const artifact of planned.artifacts) {
         options.onProgress?.({ type: 'artifact-done', artifact: `${planned.source}/${artifact.name}`, size: artifact.size, transferredBytes: 0 });
       }
-      return { source: planned.source, ref: formatRef(present), status: 'present', uploadedBytes: 0 };
+      return { source: planned.source, ref: formatRef(present), version: present.version, status: 'present', uploadedBytes: 0 };
     }
   }
   if (options.dryRun) {
     const version = planned.version ?? line.nextVersion++;
-    return { source: planned.source, ref: formatRef({ ...planned.line, version }), status: 'new', uploadedBytes: 0 };
+    return { source: planned.source, ref: formatRef({ ...planned.line, version }), version, status: 'new', uploadedBytes: 0 };
   }
-  const artifacts = planned.artifacts.map(({ path, size: _size, ...artifact }) => ({ ...artifact, body: path }));
   const onProgress = options.onProgress && ((event: ProgressEvent) => options.onProgress!({ ...event, artifact: `${planned.source}/${event.artifact}` }));
   const target = planned.version === undefined ? planned.line : { ...planned.line, version: planned.version };
-  const pushed = await registry.push(target, artifacts, planned.meta, { signal, onProgress });
+  const pushed = await registry.push(target, artifactInputs(planned), planned.meta, { signal, onProgress });
   const check = await registry.verify(pushed.ref, { signal });
   if (!check.ok) {
     await registry.deleteVersion(pushed.ref, { force: true, signal });
@@ -132,7 +132,7 @@ async function importVersion(registry: Registry, planned: PlannedVersion, line: 
     throw new VerificationFailed(`${pushed.ref} failed verification after upload and was removed: ${problems.join('; ')}`);
   }
   line.nextVersion = Math.max(line.nextVersion, pushed.version + 1);
-  return { source: planned.source, ref: pushed.ref, status: 'imported', uploadedBytes: pushed.uploadedBytes };
+  return { source: planned.source, ref: pushed.ref, version: pushed.version, status: 'imported', uploadedBytes: pushed.uploadedBytes };
 }
 
 /** The earlier import of this source whose artifacts have exactly these names and digests, if any. */

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { z } from 'zod';
 import { type JsonValue, jsonValueSchema } from '../format/manifest.js';
 import type { PlannedMeta } from './plan.js';
@@ -50,9 +51,9 @@ export async function readLegacyMetadata(path: string): Promise<LegacyMetadata |
   try {
     data = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    return { problem: `${path.split(/[\\/]/).pop()} is not readable JSON (${(error as Error).message})` };
+    return { problem: `${basename(path)} is not readable JSON (${(error as Error).message})` };
   }
-  return interpretMetadata(data) ?? { problem: `${path.split(/[\\/]/).pop()} does not hold a JSON object` };
+  return interpretMetadata(data) ?? { problem: `${basename(path)} does not hold a JSON object` };
 }
 
 /** Maps a legacy metadata object onto model ids and manifest fields; undefined when it is not an object. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
 import { encodeId } from '../format/ids.js';
 import { type ModelName, formatName } from '../format/keys.js';
-import { validatePushInput } from '../registry/push-input.js';
+import { type ArtifactInput, validatePushInput } from '../registry/push-input.js';
 import { parseOptions } from '../util/parse-options.js';
 import { IdPattern } from './id-pattern.js';
 import { detectLayout, layoutNamed } from './layouts/index.js';
@@ -73,12 +73,17 @@ function planVersion(model: LegacyModel, layout: string, pattern: IdPattern | un
   const planned: PlannedVersion = { source: model.source, line: line as ModelName, artifacts: model.artifacts, meta: { ...model.meta, tags }, ...(model.version === undefined ? {} : { version: model.version }) };
   try {
     for (const field of ['store', 'product', 'type'] as const) encodeId(planned.line[field], field);
-    validatePushInput(planned.artifacts.map((artifact) => ({ ...artifact, body: artifact.path })).map(({ path: _path, size: _size, ...input }) => input), planned.meta);
+    validatePushInput(artifactInputs(planned), planned.meta);
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
     return { source: model.source, reason: error.message };
   }
   return planned;
+}
+
+/** A planned version's files as push input: each artifact's body is its legacy file. */
+export function artifactInputs(planned: PlannedVersion): ArtifactInput[] {
+  return planned.artifacts.map(({ path, size: _size, ...artifact }) => ({ ...artifact, body: path }));
 }
 
 /**
