@@ -238,11 +238,12 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  /** Creates the key's folder and runs the rename; retried when a concurrent delete removed the empty folder in between. */
+  /** Creates the key's folder and runs the rename; retried when a concurrent delete removed an empty folder on the way. */
   private async withParentFolder<T>(path: string, publish: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      await mkdir(dirname(path), { recursive: true });
       try {
+        // mkdir fails with ENOENT too when a parent it just made is removed before it makes the next level.
+        await mkdir(dirname(path), { recursive: true });
         return await publish();
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { REGISTRY_URL_FORMS } from '@modelreg/core';
 import { Command, Option } from 'commander';
 import { registerAliases } from './commands/aliases.js';
+import { registerImport } from './commands/import.js';
 import { registerCompare } from './commands/compare.js';
 import { registerCopy } from './commands/copy.js';
 import { registerInfo } from './commands/info.js';
@@ -50,7 +51,7 @@ export function buildProgram(io: Io): Command {
     });
   for (const option of globalOptions()) program.addOption(option);
   // Commands copy exitOverride, the output settings and positional options when they are added, so these come first.
-  for (const register of [registerPush, registerPull, registerList, registerInfo, registerCompare, registerAliases, registerRemove, registerPurge, registerMaintenance, registerUi, registerCopy]) {
+  for (const register of [registerPush, registerPull, registerList, registerInfo, registerCompare, registerAliases, registerRemove, registerPurge, registerMaintenance, registerUi, registerCopy, registerImport]) {
     register(program, io);
   }
   for (const command of descendants(program)) for (const option of globalOptions()) command.addOption(option);

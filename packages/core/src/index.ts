@@ -37,3 +37,4 @@ export type { LoaderStats } from './loader/loader-stats.js';
 export * from './views/index.js';
 export { copyRegistry } from './transfer/copy-registry.js';
 export type { CopyConflict, CopyEndpoint, CopyOptions, CopyProgressEvent, CopyReport } from './transfer/copy-types.js';
+export * from './import/index.js';

@@ -72,7 +72,13 @@ async function versions(context: Context, line: string): Promise<void> {
 async function types(context: Context, scope: string | undefined): Promise<void> {
   const registry = await context.registry();
   const lines = await registry.lines(parseScope(scope), { onUnreadable: context.onUnreadable });
-  const rows = await Promise.all(lines.map((line) => summarizeLine(registry, line)));
+  const summaries = await Promise.all(lines.map((line) => summarizeLine(registry, line)));
+  // A folder some other tool left under models/ lists like a model line but holds nothing modelreg wrote.
+  const holdsNothing = (row: (typeof summaries)[number]) => row.versions === 0 && Object.keys(row.aliases).length === 0;
+  for (const row of summaries.filter(holdsNothing)) {
+    context.onUnreadable({ key: `models/${row.name}/`, problem: 'it holds no versions or aliases: a folder not written by modelreg (bring legacy models in with `modelreg import`)' });
+  }
+  const rows = summaries.filter((row) => !holdsNothing(row));
   context.print({ types: rows }, () =>
     rows.length === 0
       ? 'No model lines.'

@@ -52,6 +52,7 @@ async function retain(context: Context, scope: string | undefined, options: { ke
 async function gc(context: Context, options: { gracePeriod?: string; yes?: boolean }): Promise<void> {
   const report = await (await context.registry()).gc({
     dryRun: options.yes !== true,
+    onUnreadable: context.onUnreadable,
     ...(options.gracePeriod === undefined ? {} : { gracePeriodMs: parseDuration(options.gracePeriod, '--grace-period', MIN_GRACE_MS) }),
   });
   context.print(report, () => {

@@ -40,7 +40,7 @@ export function decodeAlias(bytes: Buffer, key: string): AliasDocument {
 export function moveAlias(
   current: AliasDocument | undefined,
   alias: string,
-  move: { action: 'set'; version: number; reason?: string | undefined } | { action: 'rollback'; reason?: string | undefined },
+  move: ({ action: 'set'; version: number } | { action: 'rollback' }) & { reason?: string | undefined; /** ISO time of the move. @default now */ at?: string | undefined },
   limit: number,
 ): AliasDocument {
   const previous = current ? [...current.previous] : [];
@@ -53,7 +53,7 @@ export function moveAlias(
     if (target === undefined) throw new Error('rollback without a previous target');
     version = target;
   }
-  const event: AliasEvent = { version, at: new Date().toISOString(), action: move.action, ...(move.reason ? { reason: move.reason } : {}) };
+  const event: AliasEvent = { version, at: move.at ?? new Date().toISOString(), action: move.action, ...(move.reason ? { reason: move.reason } : {}) };
   return {
     schemaVersion: 1,
     alias,

@@ -7,7 +7,7 @@ import type { KeyScheme } from '../format/keys.js';
 import { parseOptions } from '../util/parse-options.js';
 import { readAll } from '../util/streams.js';
 import { DEFAULT_SWEEP_WINDOW_MS, GcRun, listGcRuns } from './gc-runs.js';
-import { type ManifestScan, scanManifests } from './manifest-scan.js';
+import { type ManifestScan, type UnreadableEntry, scanManifests } from './manifest-scan.js';
 import { PUSH_LEASE_TTL_MS } from './push-lease.js';
 
 export interface GcOptions {
@@ -21,6 +21,12 @@ export interface GcOptions {
    */
   sweepWindowMs?: number;
   signal?: AbortSignal;
+  /**
+   * In a dry run, receives each entry under models/ that is not a valid v2 manifest, and the report
+   * goes on without it. A real run never does: it refuses to delete while such entries exist, since
+   * they might reference blobs.
+   */
+  onUnreadable?: ((entry: UnreadableEntry) => void) | undefined;
 }
 
 export interface GcReport {
@@ -57,6 +63,7 @@ export async function collectGarbage(source: ManifestScan & { gracePeriodMs: num
   const grace = options.gracePeriodMs ?? source.gracePeriodMs;
   const { store, keys } = source;
   const { signal } = options;
+  const onUnreadable = dryRun ? options.onUnreadable : undefined;
 
   const blobs = new Map<Digest, { key: string; size: number; lastModified: number }>();
   for await (const entry of store.list(keys.blobsPrefix(), { signal })) {
@@ -66,7 +73,7 @@ export async function collectGarbage(source: ManifestScan & { gracePeriodMs: num
   }
   const referenced = new Set<Digest>();
   const known = new Map<string, string>();
-  for await (const { key, etag, manifest } of scanManifests(source, { signal })) {
+  for await (const { key, etag, manifest } of scanManifests(source, { signal, onUnreadable })) {
     known.set(key, etag);
     for (const artifact of manifest.artifacts) referenced.add(artifact.digest);
   }
@@ -77,7 +84,8 @@ export async function collectGarbage(source: ManifestScan & { gracePeriodMs: num
     const leased = new Set(await leasedDigests(store, keys, now - PUSH_LEASE_TTL_MS, dryRun, signal));
     for (const digest of leased) referenced.add(digest);
     // Pushes that committed between the first scan and the announcement: their leases may be gone already.
-    for await (const { manifest } of scanManifests(source, { signal, known })) {
+    // (Entries that are not manifests were reported by the first scan.)
+    for await (const { manifest } of scanManifests(source, { signal, known, onUnreadable: onUnreadable && (() => undefined) })) {
       for (const artifact of manifest.artifacts) referenced.add(artifact.digest);
     }
 

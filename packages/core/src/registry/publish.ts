@@ -103,7 +103,7 @@ function draftOf(
   return {
     schemaVersion: 2 as const,
     ...name,
-    createdAt: new Date().toISOString(),
+    createdAt: input.meta.createdAt ?? new Date().toISOString(),
     description: input.meta.description,
     tags: input.meta.tags,
     metrics: input.meta.metrics,

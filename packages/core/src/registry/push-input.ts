@@ -3,6 +3,7 @@ import { InvalidInputError } from '../errors.js';
 import { ARTIFACT_KINDS, type ArtifactKind, artifactNameSchema, dataRangeSchema, jsonValueSchema } from '../format/manifest.js';
 import { parseOptions } from '../util/parse-options.js';
 import type { RefInput } from '../format/refs.js';
+import { type TimestampInput, timestampSchema } from '../format/timestamp.js';
 import type { ArtifactBody } from '../blobs/sources.js';
 
 /** One file of a version being pushed. */
@@ -32,6 +33,8 @@ export interface PushMeta {
   dataRange?: { start?: string; end?: string };
   /** Other model versions this one was built from; `@latest` and aliases are pinned to a number at push. */
   dependencies?: Array<{ ref: RefInput; role?: string }>;
+  /** When the version was made, for versions brought in from elsewhere (`Date` or ISO 8601 text). @default now */
+  createdAt?: TimestampInput;
 }
 
 const artifactInputSchema = z.strictObject({
@@ -51,6 +54,7 @@ const pushMetaSchema = z.strictObject({
   params: z.record(z.string(), jsonValueSchema).default({}),
   dataRange: dataRangeSchema.optional(),
   dependencies: z.array(z.strictObject({ ref: z.any(), role: z.string().min(1).max(64).default('source') })).default([]),
+  createdAt: timestampSchema.optional(),
 });
 
 export type ValidatedArtifact = z.output<typeof artifactInputSchema> & { body: ArtifactBody };

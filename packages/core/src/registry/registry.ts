@@ -12,6 +12,8 @@ import { type RetainOptions, type RetainReport, retainVersions } from '../mainte
 import { type RegistryStats, registryStats } from '../maintenance/stats.js';
 import { type VerifyReport, verifyBlobs } from '../maintenance/verify.js';
 import type { AliasBook } from './alias-book.js';
+import { type TimestampInput, timestampSchema } from '../format/timestamp.js';
+import { parseOptions } from '../util/parse-options.js';
 import { DEFAULT_METRIC_DIRECTIONS, compareManifests } from './compare.js';
 import type { RegistryConfig, ResolvedRegistryConfig } from './config.js';
 import { type DeleteVersionOptions, type DeletedVersion, type Deletion, type PurgeOptions, type PurgeReport, type PurgeScope, deleteVersion, purge } from './deletion.js';
@@ -28,7 +30,11 @@ import { registryParts } from './parts.js';
 import type { VersionReader } from './version-reader.js';
 import type { WriteGuard } from './write-guard.js';
 
-type AliasOptions = CallOptions & { reason?: string };
+interface AliasOptions extends CallOptions {
+  reason?: string;
+  /** When the move happened, for alias history brought in from elsewhere (`Date` or ISO 8601 text). @default now */
+  at?: TimestampInput;
+}
 
 /** Read-only scans skip entries that are not valid manifests; by default each is reported as a process warning. */
 const warnUnreadable = (entry: UnreadableEntry) =>
@@ -177,7 +183,7 @@ export class Registry {
   async setAlias(ref: RefInput, alias: string, options: AliasOptions = {}): Promise<AliasInfo> {
     await this.#writeGuard.assertSafe(options.signal);
     const target = await this.resolve(ref, options);
-    return this.#aliases.move(target, alias, { action: 'set', version: target.version, reason: options.reason }, options.signal);
+    return this.#aliases.move(target, alias, { action: 'set', version: target.version, reason: options.reason, at: moveTime(options.at) }, options.signal);
   }
 
   /** `setAlias` with the conventional default alias `production`. */
@@ -188,7 +194,7 @@ export class Registry {
   /** Moves `alias` back to the version it pointed at before its last move. */
   async rollback(name: string | ModelName, alias = 'production', options: AliasOptions = {}): Promise<AliasInfo> {
     await this.#writeGuard.assertSafe(options.signal);
-    return this.#aliases.move(parseName(name), alias, { action: 'rollback', reason: options.reason }, options.signal);
+    return this.#aliases.move(parseName(name), alias, { action: 'rollback', reason: options.reason, at: moveTime(options.at) }, options.signal);
   }
 
   aliases(name: string | ModelName, { signal }: CallOptions = {}): Promise<AliasInfo[]> {
@@ -233,9 +239,12 @@ export class Registry {
     return retainVersions({ ...this.#scan, reader: this.#reader, aliases: this.#aliases, defaultKeep: this.#settings.retention?.keep }, options);
   }
 
-  /** Deletes unreferenced blobs older than the grace period. A dry run unless `dryRun: false`. */
+  /**
+   * Deletes unreferenced blobs older than the grace period. A dry run unless `dryRun: false`; a dry run
+   * skips and reports entries that are not valid manifests, a real run refuses while any exists.
+   */
   gc(options: GcOptions = {}): Promise<GcReport> {
-    return collectGarbage({ ...this.#scan, gracePeriodMs: this.#settings.gcGracePeriodMs }, options);
+    return collectGarbage({ ...this.#scan, gracePeriodMs: this.#settings.gcGracePeriodMs }, { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable });
   }
 
   stats({ signal }: CallOptions = {}): Promise<RegistryStats> {
@@ -257,6 +266,10 @@ export class Registry {
     const manifest = await this.manifest(ref, options);
     return dependentsOf(this.#scan, manifest, options.maxDepth ?? Number.POSITIVE_INFINITY, options.signal, options.onUnreadable ?? warnUnreadable);
   }
+}
+
+function moveTime(at: TimestampInput | undefined): string | undefined {
+  return at === undefined ? undefined : parseOptions(timestampSchema, at, 'alias move time (at)');
 }
 
 export function createRegistry(config: RegistryConfig): Registry {

@@ -62,14 +62,19 @@ export class VersionReader {
     return decodeManifest(document.bytes, key, { ...name, version });
   }
 
-  /** Every version number of a model line, ascending. */
-  async versions(name: string | ModelName, { signal }: CallOptions = {}): Promise<number[]> {
+  /** Every version number of a model line, ascending; other entries in the line are reported to `onUnreadable`. */
+  async versions(name: string | ModelName, { signal, onUnreadable }: ScanCallOptions = {}): Promise<number[]> {
     const line = parseName(name);
     const versions: number[] = [];
     for await (const entry of this.store.list(this.keys.namePrefix(line), { delimiter: '/', signal })) {
-      if (entry.type !== 'prefix') continue;
-      const version = parseVersionSegment(entry.prefix.slice(0, -1).split('/').pop()!);
+      if (entry.type !== 'prefix') {
+        onUnreadable?.({ key: entry.key, problem: 'a file where only version folders belong' });
+        continue;
+      }
+      const folder = entry.prefix.slice(0, -1).split('/').pop()!;
+      const version = parseVersionSegment(folder);
       if (version !== undefined) versions.push(version);
+      else if (folder !== 'aliases') onUnreadable?.({ key: entry.prefix, problem: 'not a version folder (versions are numbers)' });
     }
     return versions.sort((a, b) => a - b);
   }
@@ -111,7 +116,7 @@ export class VersionReader {
   async list(filter: ListFilter = {}, { signal, onUnreadable }: ScanCallOptions = {}): Promise<Manifest[]> {
     const lines = await this.lines(filter, { signal, onUnreadable });
     const perLine = await mapBounded(lines, this.concurrency, signal, async (line, lineSignal) => {
-      const versions = await this.versions(line, { signal: lineSignal });
+      const versions = await this.versions(line, { signal: lineSignal, onUnreadable });
       const wanted = filter.latestOnly ? versions.slice(-1) : versions;
       return mapBounded(wanted, this.concurrency, lineSignal, async (version, versionSignal) => {
         try {
@@ -135,7 +140,10 @@ export class VersionReader {
   private async childIds(prefix: string, kind: IdKind, { signal, onUnreadable }: ScanCallOptions): Promise<string[]> {
     const ids: string[] = [];
     for await (const entry of this.store.list(prefix, { delimiter: '/', signal })) {
-      if (entry.type !== 'prefix') continue;
+      if (entry.type !== 'prefix') {
+        onUnreadable?.({ key: entry.key, problem: `a file where only ${kind} folders belong` });
+        continue;
+      }
       try {
         ids.push(decodeId(entry.prefix.slice(prefix.length, -1), kind));
       } catch (error) {

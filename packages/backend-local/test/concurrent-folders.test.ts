@@ -1,0 +1,26 @@
+import { afterEach, beforeEach, expect, it } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalStore } from '../src/index.js';
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'modelreg-local-folders-'));
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+// A delete removes the folders it empties (push leases under gc/leases/ come and go like this), so
+// a write beside it may find a folder gone that it has just created, at any level of the key.
+it('a write never fails because a concurrent delete removed the folders on its way', async () => {
+  const store = new LocalStore({ root });
+  // Four writers, each putting and deleting its own lease again and again, as concurrent pushes do.
+  const writer = async (id: number) => {
+    for (let round = 0; round < 150; round++) {
+      await store.put(`gc/leases/${id}-${round}.json`, Buffer.from('lease'));
+      await store.delete([`gc/leases/${id}-${round}.json`]);
+    }
+  };
+  const results = await Promise.allSettled([0, 1, 2, 3].map(writer));
+  expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+});

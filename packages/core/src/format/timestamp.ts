@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+/**
+ * A moment given by a caller (a `Date`, or ISO 8601 text with a `Z` or an offset), stored as ISO
+ * text in UTC like every time modelreg writes. Lets imported versions and alias moves keep when
+ * they really happened.
+ */
+export const timestampSchema = z
+  .union([z.date(), z.iso.datetime({ offset: true })])
+  .refine((value) => !Number.isNaN(new Date(value).getTime()), 'must be a valid date')
+  .transform((value) => new Date(value).toISOString());
+
+export type TimestampInput = string | Date;
