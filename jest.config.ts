@@ -27,6 +27,9 @@ const config: Config = {
     project('cli'),
     project('backend-azure', { globalSetup: '<rootDir>/test/global-setup.mjs', globalTeardown: '<rootDir>/test/global-teardown.mjs' }),
     project('ui'),
+    project('testing', { globalSetup: '<rootDir>/test/global-setup.mjs', globalTeardown: '<rootDir>/test/global-teardown.mjs' }),
+    // A user's jest test against @modelreg/testing, with its own config (examples/jest-integration/jest.config.mjs).
+    '<rootDir>/examples/jest-integration',
   ],
   testTimeout: 120_000,
   maxWorkers: 2,

@@ -1,6 +1,8 @@
-// Cold and warm loads of the inference loader on S3, against the raw SDK, on one server in one run.
+// Cold and warm loads of the inference loader on S3, against the raw SDK, on one server in one run:
+// on loopback, and through a network shaper that gives each connection a real store's rate cap and
+// first-byte latency (see support/shaper.mjs). Reports throughput and CPU seconds per GiB of each side.
 //
-//   pnpm bench:loader [-- --size-mib 512 --small-mib 2 --rounds 3 --range-mib N --range-concurrency N]
+//   pnpm bench:loader [-- --size-mib 512 --small-mib 2 --rounds 3 --link-mbps 40 --latency-ms 20 --range-mib N --range-concurrency N]
 //
 // Uses the same server as the S3 tests (MODELREG_TEST_S3_* variables, else MinIO when a Docker
 // daemon answers, else a native Ceph RADOS Gateway) and stops it afterwards. Settings: flags, or
@@ -15,8 +17,9 @@ import { pipeline } from 'node:stream/promises';
 import { KeyScheme, createLoader, createRegistry } from '@modelreg/core';
 import { PrefixedStore, pseudoRandomStream } from '@modelreg/core/testing/helpers';
 import { S3Store } from '@modelreg/backend-s3';
-import { startS3TestServer } from '../packages/backend-s3/test/server/s3-test-server.mjs';
+import { startTestServers } from '@modelreg/testing';
 import { benchSettings } from './support/args.mjs';
+import { startShaper } from './support/shaper.mjs';
 
 // The SDK is a dependency of the S3 backend, not of the workspace root.
 const { CreateBucketCommand, GetObjectCommand } = createRequire(
@@ -32,6 +35,8 @@ const settings = benchSettings({
     rounds: { kind: 'integer', default: 3, help: 'alternating rounds; the median of each side is reported' },
     'range-mib': { kind: 'integer', defaultText: "the loader's", help: "size of the loader's ranged GETs in MiB" },
     'range-concurrency': { kind: 'integer', defaultText: "the loader's", help: 'ranged GETs in flight per blob' },
+    'link-mbps': { kind: 'integer', default: 40, help: "the shaped link's rate per connection, in MB/s" },
+    'latency-ms': { kind: 'integer', default: 20, min: 0, help: "the shaped link's first-byte latency per request, in ms" },
   },
 });
 const MIB = 1024 * 1024;
@@ -75,11 +80,75 @@ function countRequests(client) {
   };
 }
 
+/**
+ * Cold loads on one link, each side in turn with the order rotated every round: the raw SDK's
+ * sequential GetObject, the loader, the loader with one GET per blob. Prints MB/s and CPU seconds
+ * per GiB (this process only: the server runs in its own) and returns the last loader cache folder.
+ */
+async function coldLoads(label, { client, registry, blobKeys, manifest, work }) {
+  const sides = { raw: [], loader: [], loaderPlainGet: [] };
+  const cpu = { raw: [], loader: [], loaderPlainGet: [] };
+  let lastCacheDir;
+  const run = {
+    // The baseline: what a function would do by hand, one GetObject after another, streamed to files.
+    raw: async (round) => {
+      const dir = join(work, `raw-${round}`);
+      await mkdir(dir);
+      for (const [index, key] of blobKeys.entries()) {
+        const { Body } = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+        await pipeline(Body, createWriteStream(join(dir, manifest.artifacts[index].name)));
+      }
+      return dir;
+    },
+    loader: async (round) => {
+      const cacheDir = join(work, `cache-${round}`);
+      await createLoader({ registry, cacheDir, ...RANGE_OPTIONS }).load(`${LINE}@production`);
+      return cacheDir;
+    },
+    // The loader without its own ranges: one GetObject per blob.
+    loaderPlainGet: async (round) => {
+      const cacheDir = join(work, `plain-${round}`);
+      await createLoader({ registry, cacheDir, rangeThresholdBytes: Number.MAX_SAFE_INTEGER }).load(`${LINE}@production`);
+      return cacheDir;
+    },
+  };
+  console.log(`${label}:`);
+  for (let round = 0; round < ROUNDS; round++) {
+    // Rotate which side goes first, so drift in the machine's load hits every side alike.
+    const order = Object.keys(run);
+    for (let shift = 0; shift < round % order.length; shift++) order.push(order.shift());
+    const line = [];
+    for (const side of order) {
+      const cpuBefore = process.cpuUsage();
+      const { ms, result: dir } = await timed(() => run[side](round));
+      const used = process.cpuUsage(cpuBefore);
+      sides[side].push(ms);
+      cpu[side].push((used.user + used.system) / 1e6 / (TOTAL_BYTES / 2 ** 30));
+      line.push(`${side} ${mbPerSecond(ms).toFixed(0)} MB/s (${(ms / 1000).toFixed(2)} s)`);
+      if (side === 'loader' && round === ROUNDS - 1) lastCacheDir = dir;
+      else await rm(dir, { recursive: true, force: true });
+    }
+    console.log(`  round ${round + 1}: ${line.join('; ')}`);
+  }
+  const raw = median(sides.raw);
+  const row = (name, side) => {
+    const ms = median(sides[side]);
+    const ratio = side === 'raw' ? '' : `   ratio ${(raw / ms).toFixed(2)}`;
+    console.log(`  ${name.padEnd(36)} ${mbPerSecond(ms).toFixed(1).padStart(7)} MB/s  ${median(cpu[side]).toFixed(2)} CPU s/GiB${ratio}`);
+  };
+  console.log(`  cold load, median of ${ROUNDS} (${(TOTAL_BYTES / MIB).toFixed(0)} MiB):`);
+  row('raw SDK, sequential GetObject', 'raw');
+  row('loader, parallel ranged GETs', 'loader');
+  row('loader, one get per blob', 'loaderPlainGet');
+  console.log('');
+  return { lastCacheDir };
+}
+
 async function main() {
-  const server = await startS3TestServer();
-  process.once('exit', () => server.stopSync());
+  const servers = await startTestServers(['s3']);
+  const [server] = servers.servers;
   const work = await mkdtemp(join(tmpdir(), 'modelreg-loader-bench-'));
-  const { endpoint, region, accessKeyId, secretAccessKey } = server.config;
+  const { endpoint, region, accessKeyId, secretAccessKey } = server.connection;
   const store = new S3Store({ bucket: BUCKET, endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
   try {
     const client = store.client; // the raw side uses the very same client and connection settings
@@ -105,57 +174,21 @@ async function main() {
         `${probe.concurrency} artifacts at once; a plain get is one GET\n`,
     );
 
-    const sides = {
-      raw: [],
-      loader: [],
-      loaderPlainGet: [],
-    };
-    let lastCacheDir;
-    const run = {
-      // The baseline: what a function would do by hand, one GetObject after another, streamed to files.
-      raw: async (round) => {
-        const dir = join(work, `raw-${round}`);
-        await mkdir(dir);
-        for (const [index, key] of blobKeys.entries()) {
-          const { Body } = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-          await pipeline(Body, createWriteStream(join(dir, pushed.manifest.artifacts[index].name)));
-        }
-        return dir;
-      },
-      loader: async (round) => {
-        const cacheDir = join(work, `cache-${round}`);
-        await createLoader({ registry, cacheDir, ...RANGE_OPTIONS }).load(`${LINE}@production`);
-        return cacheDir;
-      },
-      // The loader without its own ranges: one get per blob (the S3 store then reads ranges itself).
-      loaderPlainGet: async (round) => {
-        const cacheDir = join(work, `plain-${round}`);
-        await createLoader({ registry, cacheDir, rangeThresholdBytes: Number.MAX_SAFE_INTEGER }).load(`${LINE}@production`);
-        return cacheDir;
-      },
-    };
-    for (let round = 0; round < ROUNDS; round++) {
-      // Rotate which side goes first, so drift in the machine's load hits every side alike.
-      const order = Object.keys(run);
-      for (let shift = 0; shift < round % order.length; shift++) order.push(order.shift());
-      const line = [];
-      for (const side of order) {
-        const { ms, result: dir } = await timed(() => run[side](round));
-        sides[side].push(ms);
-        line.push(`${side} ${mbPerSecond(ms).toFixed(0)} MB/s (${(ms / 1000).toFixed(2)} s)`);
-        if (side === 'loader' && round === ROUNDS - 1) lastCacheDir = dir;
-        else await rm(dir, { recursive: true, force: true });
-      }
-      console.log(`round ${round + 1}: ${line.join('; ')}`);
+    const loopback = await coldLoads('loopback', { client, registry, blobKeys, manifest: pushed.manifest, work });
+    const shaper = await startShaper({ target: endpoint, bytesPerSecond: settings.linkMbps * 1e6, latencyMs: settings.latencyMs });
+    try {
+      const shapedStore = new S3Store({ bucket: BUCKET, endpoint: shaper.endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
+      await coldLoads(`shaped link, ${shaper.description}`, {
+        client: shapedStore.client,
+        registry: createRegistry({ backend: shapedStore, prefix: PREFIX }),
+        blobKeys,
+        manifest: pushed.manifest,
+        work,
+      });
+    } finally {
+      await shaper.stop();
     }
-
-    const raw = median(sides.raw);
-    const loader = median(sides.loader);
-    const plain = median(sides.loaderPlainGet);
-    console.log(`\ncold load, median of ${ROUNDS} (${(TOTAL_BYTES / MIB).toFixed(0)} MiB):`);
-    console.log(`  raw SDK, sequential GetObject:     ${mbPerSecond(raw).toFixed(1)} MB/s`);
-    console.log(`  loader, parallel ranged GETs:      ${mbPerSecond(loader).toFixed(1)} MB/s   ratio loader/raw ${(raw / loader).toFixed(2)}`);
-    console.log(`  loader, one get per blob:          ${mbPerSecond(plain).toFixed(1)} MB/s   ratio ${(raw / plain).toFixed(2)}`);
+    const lastCacheDir = loopback.lastCacheDir;
 
     // Warm loads from the last round's cache folder.
     const ttl = 60_000;
@@ -180,7 +213,7 @@ async function main() {
     try {
       await new PrefixedStore(store, `${PREFIX}/`).clear();
     } finally {
-      await server.stop();
+      await servers.stop();
     }
   }
 }

@@ -15,7 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { ContainerClient } from '@azure/storage-blob';
 import { KeyScheme, createRegistry } from '@modelreg/core';
 import { AzureBlobStore } from '../dist/index.js';
-import { startAzureTestServer } from '../test/server/azure-test-server.mjs';
+import { startTestServers } from '@modelreg/testing';
 import { benchSettings } from '../../../bench/support/args.mjs';
 
 const settings = benchSettings({
@@ -56,9 +56,10 @@ const median = (values) => {
 };
 const mbps = (secondsTaken) => bytes / 1e6 / secondsTaken;
 
-const server = await startAzureTestServer();
+const servers = await startTestServers(['azure']);
+const [server] = servers.servers;
 const work = await mkdtemp(join(tmpdir(), 'modelreg-azure-bench-'));
-const container = new ContainerClient(server.connectionString, `bench-${randomBytes(4).toString('hex')}`);
+const container = new ContainerClient(server.connection.connectionString, `bench-${randomBytes(4).toString('hex')}`);
 try {
   console.log(`server: ${server.description}`);
   console.log(`model: ${bytes / MiB} MiB of random bytes, ${rounds} rounds, blocks of ${tuning.blockSize / MiB} MiB x ${tuning.concurrency} in flight`);
@@ -109,5 +110,5 @@ try {
 } finally {
   await container.deleteIfExists().catch(() => {});
   await rm(work, { recursive: true, force: true });
-  await server.stop();
+  await servers.stop();
 }

@@ -18,7 +18,7 @@ import { uploadBlob } from './upload.js';
  * Conditional writes are enforced by the service, including for bodies uploaded as staged blocks.
  */
 export class AzureBlobStore implements ObjectStore {
-  readonly capabilities: StoreCapabilities = { conditionalWrites: true, staging: false, boundedMemory: true };
+  readonly capabilities: StoreCapabilities = { conditionalWrites: true, staging: false, boundedMemory: true, fileCopy: false };
   readonly description: string;
   /** The client of the container in use, e.g. to create the container: `store.containerClient.createIfNotExists()`. */
   readonly containerClient: ContainerClient;

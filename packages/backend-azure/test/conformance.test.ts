@@ -21,7 +21,7 @@ async function deleteContainer(store: ObjectStore): Promise<void> {
 // Default options, the full 256 MiB streamed round trip with its memory bound.
 runStoreConformance({
   name: 'azure (connection string)',
-  capabilities: { conditionalWrites: true, staging: false, boundedMemory: true },
+  capabilities: { conditionalWrites: true, staging: false, boundedMemory: true, fileCopy: false },
   createStore: () => storeInNewContainer('conformance', (container) => ({ connectionString: testConnectionString(), container })),
   destroyStore: deleteContainer,
 });
@@ -29,7 +29,7 @@ runStoreConformance({
 // A store prefix, listing pages of 100 entries (so the 1,050 keys and the groups span pages), and small blocks.
 runStoreConformance({
   name: 'azure (account key, prefix, small pages and blocks)',
-  capabilities: { conditionalWrites: true, staging: false, boundedMemory: true },
+  capabilities: { conditionalWrites: true, staging: false, boundedMemory: true, fileCopy: false },
   createStore: () =>
     storeInNewContainer('conformance-paged', (container) => ({ ...testAccount(), container, prefix: 'nested/prefix', listPageSize: 100, blockSize: 1024 * 1024 })),
   destroyStore: deleteContainer,

@@ -1,9 +1,8 @@
-import { CONNECTION_STRING_VARIABLE, startAzureTestServer } from './server/azure-test-server.mjs';
+import { startTestServers } from '@modelreg/testing';
 
-/** Starts one Azure Blob server for the whole run; the test workers, forked afterwards, inherit its connection string. */
+/** One Azure Blob server for the whole run, found or started by @modelreg/testing; the test workers, forked afterwards, inherit its connection string. */
 export default async function globalSetup() {
-  const server = await startAzureTestServer();
-  globalThis.modelregAzureTestServer = server;
-  process.env[CONNECTION_STRING_VARIABLE] = server.connectionString;
-  console.log(`\nbackend-azure tests use ${server.description}`);
+  const servers = await startTestServers(['azure']);
+  globalThis.modelregAzureTestServers = servers;
+  process.stderr.write(`\nbackend-azure tests use ${servers.servers[0].description}\n`);
 }

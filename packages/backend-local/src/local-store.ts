@@ -1,19 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { link, lstat, mkdir, open, realpath, rename, rm, rmdir, stat, unlink, utimes } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, open, realpath, rename, rm, rmdir, stat, unlink, utimes } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   AccessDeniedError, BackendError, InvalidInputError, PreconditionFailedError, throwIfAborted, type IncompleteWrite,
   type GetOptions, type GetResult, type ListEntry, type ListOptions, type ObjectInfo, type ObjectStore,
-  type OperationOptions, type PutBody, type PutOptions, type PutResult, type StagedWrite, type StoreCapabilities,
+  type OperationOptions, type PutBody, type PutOptions, type PutResult, type StoreCapabilities,
 } from '@modelreg/core';
 import { READ_CHUNK_BYTES } from '@modelreg/core/backend';
-import { DurableFileWriter, dirEntries } from '@modelreg/core/fs';
+import { dirEntries, syncPath } from '@modelreg/core/fs';
 import pLimit from 'p-limit';
 import { KeyLocks } from './key-lock.js';
 import { listObjects } from './list.js';
+import { KERNEL_COPY_FLAGS, LocalStagedFile, LocalStagedWrite } from './staged-writes.js';
 import { type LocalStoreOptions, parseLocalStoreOptions } from './options.js';
 import { translateFsError } from './translate-error.js';
 
@@ -27,7 +28,7 @@ const DELETE_CONCURRENCY = 16;
  * conditional writes are atomic across processes on the same machine.
  */
 export class LocalStore implements ObjectStore {
-  readonly capabilities: StoreCapabilities = { conditionalWrites: true, staging: true, boundedMemory: true };
+  readonly capabilities: StoreCapabilities = { conditionalWrites: true, staging: true, boundedMemory: true, fileCopy: true };
   readonly root: string;
   readonly description: string;
   private readonly durable: boolean;
@@ -116,8 +117,30 @@ export class LocalStore implements ObjectStore {
 
   /** A temp file in the store's own folder, so publishing it is a rename on the same filesystem. */
   async stage(options: OperationOptions = {}): Promise<LocalStagedWrite> {
+    return new LocalStagedWrite(this, await this.newTempPath(), this.durable);
+  }
+
+  async stageFile(sourcePath: string): Promise<LocalStagedFile> {
+    try {
+      return await LocalStagedFile.copy(sourcePath, await this.newTempPath(), this.durable, (path, key) => this.publish(path, key, {}));
+    } catch (error) {
+      throw translateFsError(error, sourcePath, this.root);
+    }
+  }
+
+  async copyToFile(key: string, path: string): Promise<void> {
+    const source = this.pathOf(key);
+    try {
+      await this.assertInsideRoot(source, key);
+      await copyFile(source, path, KERNEL_COPY_FLAGS);
+    } catch (error) {
+      throw translateFsError(error, key, this.root);
+    }
+  }
+
+  private async newTempPath(): Promise<string> {
     await mkdir(this.tempFolder, { recursive: true });
-    return new LocalStagedWrite(this, join(this.tempFolder, `${Date.now().toString(36)}-${randomBytes(8).toString('hex')}`), this.durable);
+    return join(this.tempFolder, `${Date.now().toString(36)}-${randomBytes(8).toString('hex')}`);
   }
 
   /** Publishes a complete (already fsynced) temp file under `key`, applying the write's condition atomically. */
@@ -240,33 +263,6 @@ export class LocalStore implements ObjectStore {
   }
 }
 
-/** Bytes streamed into the store's temp folder, published under a key once complete. */
-export class LocalStagedWrite implements StagedWrite {
-  readonly stream: DurableFileWriter;
-
-  constructor(
-    private readonly store: LocalStore,
-    private readonly tempPath: string,
-    durable: boolean,
-  ) {
-    this.stream = new DurableFileWriter(tempPath, durable);
-  }
-
-  commit(key: string): Promise<PutResult> {
-    return this.commitWith(key, {});
-  }
-
-  commitWith(key: string, options: PutOptions): Promise<PutResult> {
-    return this.store.publish(this.tempPath, key, options);
-  }
-
-  async discard(): Promise<void> {
-    // Wait for the close: the writer may still be creating its file, which must not appear after the rm.
-    if (!this.stream.closed) await new Promise((resolve) => this.stream.destroy().once('close', resolve));
-    await rm(this.tempPath, { force: true });
-  }
-}
-
 function toInfo(info: BigIntStats): ObjectInfo {
   return {
     size: Number(info.size),
@@ -282,14 +278,5 @@ async function linkOnce(tempPath: string, path: string, key: string): Promise<vo
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new PreconditionFailedError(`Object ${key} already exists`, { key });
     throw error;
-  }
-}
-
-async function syncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

@@ -8,5 +8,5 @@ import { LocalStore } from '../src/index.js';
 const root = mkdtempSync(join(tmpdir(), 'modelreg-local-conformance-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-runStoreConformance({ name: 'local', capabilities: { conditionalWrites: true, staging: true, boundedMemory: true }, createStore: () => new LocalStore({ root }) });
+runStoreConformance({ name: 'local', capabilities: { conditionalWrites: true, staging: true, boundedMemory: true, fileCopy: true }, createStore: () => new LocalStore({ root }) });
 runRegistryConformance({ name: 'local', createStore: () => new LocalStore({ root }) });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -82,6 +83,39 @@ describe('registry on a local folder', () => {
       expect(Object.keys(await snapshot(store)).filter((key) => key.startsWith('blobs/'))).toHaveLength(1);
     } finally {
       await rm(file, { force: true });
+    }
+  });
+
+  it('pushes and pulls a large file by kernel copies: what is stored is what was hashed, and the pulled file is verified', async () => {
+    const registry = createRegistry({ backend: store });
+    const file = join(root, '..', `${root.split('/').pop()}-large.bin`);
+    const out = join(root, '..', `${root.split('/').pop()}-large-out`);
+    const original = randomBytes(20 * 1024 * 1024); // above the size hashed on a worker thread
+    await writeFile(file, original);
+    try {
+      const pushed = await registry.push('shop/sales/xgb', [{ name: 'model.bin', body: file }]);
+      expect(pushed.manifest.artifacts[0]!.digest).toBe(`sha256:${createHash('sha256').update(original).digest('hex')}`);
+      await writeFile(file, 'the source changed after the push');
+      await registry.pull(pushed.ref, out);
+      expect((await readFile(join(out, 'model.bin'))).equals(original)).toBe(true);
+      expect(await readdir(join(root, INTERNAL_FOLDER, 'tmp'))).toEqual([]);
+    } finally {
+      await rm(file, { force: true });
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a blob that grew on disk, by its size, before hashing it', async () => {
+    const registry = createRegistry({ backend: store });
+    const pushed = await registry.push('shop/sales/xgb', [{ name: 'model.bin', body: Buffer.from('genuine weights') }]);
+    const blobPath = join(root, ...new KeyScheme('').blobKey(pushed.manifest.artifacts[0]!.digest).split('/'));
+    await appendFile(blobPath, ' and more');
+    const out = join(root, '..', `${root.split('/').pop()}-grown-out`);
+    try {
+      await expect(registry.pull(pushed.ref, out)).rejects.toThrow(/is 24 bytes in the store but the manifest records 15/);
+      expect(await readdir(out)).toEqual([]);
+    } finally {
+      await rm(out, { recursive: true, force: true });
     }
   });
 

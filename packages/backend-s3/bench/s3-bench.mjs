@@ -6,18 +6,19 @@
 // answers, else a native Ceph RADOS Gateway) and stops it afterwards. Settings: flags, or
 // MODELREG_BENCH_<FLAG> variables (MODELREG_BENCH_SIZE_MIB, ...); --help lists them.
 import { execFileSync } from 'node:child_process';
-import { createHash, randomFillSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { CreateBucketCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createRegistry } from '@modelreg/core';
 import { S3Store } from '@modelreg/backend-s3';
-import { startS3TestServer } from '../test/server/s3-test-server.mjs';
+import { startTestServers } from '@modelreg/testing';
 import { benchSettings } from '../../../bench/support/args.mjs';
+import { countRequests, deleteAll as deleteUnder, formatCommands, randomFile } from '../../../bench/support/s3.mjs';
 
 const settings = benchSettings({
   usage: 'pnpm bench:s3 [-- options]   (or: node packages/backend-s3/bench/s3-bench.mjs [options], after pnpm build)',
@@ -36,6 +37,7 @@ const BUCKET = 'modelreg-bench';
 const PART_SIZE = 8 * MIB;
 const QUEUE_SIZE = 4;
 const LINE = 'bench/model/xgb';
+const deleteAll = (client, prefix) => deleteUnder(client, BUCKET, prefix);
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -56,57 +58,12 @@ function settle() {
   execFileSync('sync');
 }
 
-/** A file of random bytes, written a chunk at a time. */
-async function randomFile(path, bytes) {
-  const file = await open(path, 'w');
-  const chunk = Buffer.alloc(8 * MIB);
-  try {
-    for (let written = 0; written < bytes; written += chunk.length) {
-      randomFillSync(chunk);
-      await file.write(chunk, 0, Math.min(chunk.length, bytes - written));
-    }
-  } finally {
-    await file.close();
-  }
-}
-
-/** Counts the commands a client sends and the body bytes of its requests. */
-function countRequests(client) {
-  const counter = { requests: 0, bytes: 0, byCommand: {} };
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      counter.requests += 1;
-      counter.byCommand[context.commandName] = (counter.byCommand[context.commandName] ?? 0) + 1;
-      counter.bytes += Number(args.request?.headers?.['content-length'] ?? 0);
-      return next(args);
-    },
-    { step: 'finalizeRequest', name: 'benchRequestCounter' },
-  );
-  return {
-    take() {
-      const snapshot = { ...counter, byCommand: { ...counter.byCommand } };
-      Object.assign(counter, { requests: 0, bytes: 0, byCommand: {} });
-      return snapshot;
-    },
-  };
-}
-
-async function deleteAll(client, prefix) {
-  let token;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix, ContinuationToken: token }));
-    const keys = (page.Contents ?? []).map((object) => ({ Key: object.Key }));
-    if (keys.length > 0) await client.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: keys, Quiet: true } }));
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-}
-
 async function main() {
-  const server = await startS3TestServer();
-  process.once('exit', () => server.stopSync());
+  const servers = await startTestServers(['s3']);
+  const [server] = servers.servers;
   const work = await mkdtemp(join(tmpdir(), 'modelreg-s3-bench-'));
   try {
-    const { config } = server;
+    const config = server.connection;
     const store = new S3Store({
       bucket: BUCKET,
       endpoint: config.endpoint,
@@ -197,7 +154,7 @@ async function main() {
     const describe = (label, result, requests) =>
       console.log(
         `  ${label}: blob bytes ${result.uploadedBytes}, request body bytes ${requests.bytes}, requests ${requests.requests} ` +
-          `(${Object.entries(requests.byCommand).map(([command, count]) => `${command.replace(/Command$/, '')} ${count}`).join(', ')})`,
+          `(${formatCommands(requests.byCommand)})`,
       );
     console.log(`\nfive artifacts of ${ARTIFACT_BYTES / MIB} MiB:`);
     describe('first push', first, firstRequests);
@@ -206,7 +163,7 @@ async function main() {
     await deleteAll(client, 'bench-dedup/');
   } finally {
     await rm(work, { recursive: true, force: true });
-    await server.stop();
+    await servers.stop();
   }
 }
 

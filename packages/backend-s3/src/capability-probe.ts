@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ObjectStore, type OperationOptions, PreconditionFailedError } from '@modelreg/core';
+import { type ObjectStore, type OperationOptions, PreconditionFailedError, UnsafeStoreError } from '@modelreg/core';
 
 /** Where probe objects are written, under the store's prefix; both are deleted afterwards. */
 export const PROBE_FOLDER = '.modelreg-probe/';
@@ -17,7 +17,7 @@ export async function probeConditionalWrites(store: Pick<ObjectStore, 'put' | 'd
   const body = (text: string) => Buffer.from(text);
   const { signal } = options;
   try {
-    const created = await store.put(probe, body('1'), { ifNoneMatch: '*', signal });
+    const created = await createProbe(() => store.put(probe, body('1'), { ifNoneMatch: '*', signal }));
     const mustFail = [
       () => store.put(probe, body('2'), { ifNoneMatch: '*', signal }),
       () => store.put(probe, body('3'), { ifMatch: staleEtag(created.etag), signal }),
@@ -31,6 +31,24 @@ export async function probeConditionalWrites(store: Pick<ObjectStore, 'put' | 'd
     return !(await losesCondition(() => store.put(probe, body('5'), { ifMatch: created.etag, signal })));
   } finally {
     await store.delete([probe, missing]);
+  }
+}
+
+/**
+ * The probe's first write, create-if-absent on a fresh key, must succeed: a server that refuses it
+ * (MinIO RELEASE.2025-09-06T17-38-46Z refuses every conditional write on a missing key) can never
+ * create a version, whatever the registry allows.
+ */
+async function createProbe<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!(error instanceof PreconditionFailedError)) throw error;
+    throw new UnsafeStoreError(
+      'The server refused a create-if-absent write (If-None-Match: *) on a key that does not exist, so no version could ever be created. ' +
+        'MinIO RELEASE.2025-09-06T17-38-46Z does this; use RELEASE.2025-09-07T16-13-09Z or later.',
+      { key: error.key, cause: error },
+    );
   }
 }
 

@@ -34,7 +34,7 @@ export class S3Store implements ObjectStore {
   /** The key prefix with a trailing `/`, or `''`. */
   readonly prefix: string;
   readonly description: string;
-  private current: StoreCapabilities = { conditionalWrites: true, staging: false, boundedMemory: true };
+  private current: StoreCapabilities = { conditionalWrites: true, staging: false, boundedMemory: true, fileCopy: false };
   private verified: Promise<StoreCapabilities> | undefined;
   private readonly context: S3Context;
 

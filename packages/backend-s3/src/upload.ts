@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import {
   AbortedError, InvalidInputError, NotFoundError, PreconditionFailedError, type PutBody, type PutOptions, readAll,
 } from '@modelreg/core';
@@ -95,6 +94,8 @@ async function putSingle(context: S3Context, key: string, body: Buffer | Readabl
  */
 async function uploadMultipart(context: S3Context, key: string, body: Readable, options: PutOptions): Promise<string> {
   const partSize = options.size === undefined ? context.partSize : Math.max(context.partSize, Math.ceil(options.size / MAX_PARTS));
+  // Loaded on the first multipart upload: a process that only loads models never needs it.
+  const { Upload } = await import('@aws-sdk/lib-storage');
   const upload = new Upload({
     client: context.client,
     params: { Bucket: context.bucket, Key: key, Body: body, ContentType: options.contentType },

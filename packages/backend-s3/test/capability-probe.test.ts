@@ -26,7 +26,7 @@ afterEach(async () => {
 describe('verifyCapabilities', () => {
   it('finds a server that ignores conditional writes, cleans up, and the registry refuses to push there', async () => {
     const { store, server } = await storeOn('ignored');
-    expect(await store.verifyCapabilities()).toEqual({ conditionalWrites: false, staging: false, boundedMemory: true });
+    expect(await store.verifyCapabilities()).toEqual({ conditionalWrites: false, staging: false, boundedMemory: true, fileCopy: false });
     expect(store.capabilities.conditionalWrites).toBe(false);
     expect(server.objects.size).toBe(0);
 
@@ -39,6 +39,16 @@ describe('verifyCapabilities', () => {
     const { store, server } = await storeOn('if-match-creates-missing');
     expect((await store.verifyCapabilities()).conditionalWrites).toBe(false);
     expect(server.objects.size).toBe(0);
+  });
+
+  it('refuses, naming the release, a server that refuses create-if-absent on a missing key', async () => {
+    const { store, server } = await storeOn('refused-on-missing');
+    const probe = store.verifyCapabilities();
+    await expect(probe).rejects.toBeInstanceOf(UnsafeStoreError);
+    await expect(probe).rejects.toThrow(/If-None-Match.*RELEASE\.2025-09-07T16-13-09Z/);
+    expect(server.objects.size).toBe(0);
+    const registry = createRegistry({ backend: store });
+    await expect(registry.push('shop/sales/xgb', [{ name: 'm', body: Buffer.from('x') }])).rejects.toBeInstanceOf(UnsafeStoreError);
   });
 
   it('passes a server that enforces conditions, the same imitation otherwise', async () => {

@@ -1,26 +1,10 @@
-import { afterEach, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
+import { expect, it } from '@jest/globals';
 import { runRemoteSession } from '../../cli/test/support/remote-session.js';
 import { modelreg, withTempDir } from '../../cli/test/support/cli.js';
-import { createTestStore, s3TestConfig } from './support/s3-test-config.js';
-
-const prefixes: string[] = [];
+import { s3TestConfig, uniquePrefixes } from './support/s3-test-config.js';
 
 /** A prefix no other test uses; its objects are deleted after the test. */
-function uniquePrefix(): string {
-  const prefix = `cli-${randomBytes(6).toString('hex')}`;
-  prefixes.push(prefix);
-  return prefix;
-}
-
-afterEach(async () => {
-  for (const prefix of prefixes.splice(0)) {
-    const store = createTestStore({ prefix });
-    const keys: string[] = [];
-    for await (const entry of store.list('')) if (entry.type === 'object') keys.push(entry.key);
-    if (keys.length > 0) await store.delete(keys);
-  }
-});
+const uniquePrefix = uniquePrefixes('cli');
 
 /**
  * The environment a user would have: keys in the SDK's standard variables, and the SDK's Node

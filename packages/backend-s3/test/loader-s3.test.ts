@@ -130,6 +130,34 @@ describe('loader on S3', () => {
     await expect(readFile(other.files['model.bin']!)).rejects.toThrow(/ENOENT/);
   });
 
+  it('loads a meta-model with its dependency closure across versions, dependencies first; warm, the closure costs no store request', async () => {
+    await registry.push('shop/sales/stack', [
+      { name: 'meta.bin', body: Buffer.from('meta'), kind: 'meta_model', dependsOn: ['prep.bin'] },
+      { name: 'prep.bin', body: Buffer.from('prep'), kind: 'transformer' },
+      { name: 'report.json', body: Buffer.from('{}'), kind: 'other' },
+    ], { dependencies: [{ ref: `${LINE}@2` }] });
+    await registry.promote('shop/sales/stack@1');
+    store.reset();
+    const cache = loader();
+    const stack = await cache.loadWithDependencies('shop/sales/stack@production', { kinds: ['meta_model'] });
+    expect(stack.models.map((model) => [model.ref, Object.keys(model.files)])).toEqual([
+      [`${LINE}@2`, ['model.bin']],
+      ['shop/sales/stack@1', ['prep.bin', 'meta.bin']],
+    ]);
+    expect(await readFile(stack.models[0]!.files['model.bin']!)).toEqual(Buffer.alloc(MIB, 9));
+    expect(await readFile(stack.root.files['meta.bin']!, 'utf8')).toBe('meta');
+    // alias + two manifests + three blobs (report.json is not needed)
+    expect(store.counts.get).toBe(1 + 2 + 3);
+    expect(await cache.stats()).toMatchObject({ hits: 0, misses: 3, bytesDownloaded: MIB + 8, evictions: 0, bytesCached: MIB + 8 });
+    stack.release();
+
+    store.reset();
+    const warm = loader();
+    expect((await warm.loadWithDependencies('shop/sales/stack@production', { kinds: ['meta_model'] })).downloadedBytes).toBe(0);
+    expect(store.total).toBe(0);
+    expect(await warm.stats()).toMatchObject({ hits: 3, misses: 0, bytesDownloaded: 0 });
+  });
+
   it('two processes load the same model into one cache folder at once, downloading each blob once', async () => {
     const startAt = Date.now() + 2000;
     const outputs = await Promise.all([0, 1].map(() => run(process.execPath, [worker, cacheDir, prefix, `${LINE}@1`, String(startAt)])));

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
-import { Registry, type UnreadableEntry, openStore } from '@modelreg/core';
+import { type ObjectStore, Registry, type RegistryConfig, type UnreadableEntry, openStore } from '@modelreg/core';
 import type { Command } from 'commander';
-import { findConfig } from './config-file.js';
+import { type CliConfig, findConfig } from './config-file.js';
 import { type Io, formatJson } from './output.js';
 
 /** Options every command accepts, before or after its name. */
@@ -38,18 +38,32 @@ export class Context {
     return (await this.open()).location;
   }
 
+  /**
+   * The config of the registry at `url` (a path relative to the working directory), with the
+   * config file's settings, for commands that name their registries themselves (`copy`).
+   */
+  async registryConfigAt(url: string): Promise<RegistryConfig> {
+    const found = await findConfig(this.io.cwd);
+    return this.configAt(url, this.io.cwd, found?.config);
+  }
+
   private open(): Promise<{ registry: Registry; location: string }> {
     this.opened ??= (async () => {
       const { cwd, env } = this.io;
       const found = await findConfig(cwd);
-      const { registry: fromFile, ...settings } = found?.config ?? {};
+      const fromFile = found?.config.registry;
       const explicit = this.options.registry || env.MODELREG_REGISTRY;
       // A relative path is relative to where it was written: the working directory, or the config file's folder.
       const [url, baseDir] = explicit ? [explicit, cwd] : fromFile && found ? [fromFile, dirname(found.path)] : [DEFAULT_REGISTRY, cwd];
-      const backend = await openStore(url, { env, baseDir });
-      return { registry: new Registry({ ...settings, backend }), location: backend.description };
+      const config = await this.configAt(url, baseDir, found?.config);
+      return { registry: new Registry(config), location: config.backend.description };
     })();
     return this.opened;
+  }
+
+  private async configAt(url: string, baseDir: string, fileConfig: CliConfig | undefined): Promise<RegistryConfig & { backend: ObjectStore }> {
+    const { registry: _url, ...settings } = fileConfig ?? {};
+    return { ...settings, backend: await openStore(url, { env: this.io.env, baseDir }) };
   }
 
   /** Entries a registry-wide read skipped because they are not valid manifests. */

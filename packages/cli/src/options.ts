@@ -36,6 +36,11 @@ export function parseCount(text: string, what: string, min: number): number {
   return value;
 }
 
+/** `0/2` as `[0, 2]`: a branch of a model tree as the path of child indexes leading to it. */
+export function parseBranch(text: string, option: string): number[] {
+  return text.split('/').map((index) => parseCount(index, `${option} ${text}: each index`, 0));
+}
+
 /** `name=value` options as a record; later occurrences win. */
 export function keyValues<T = string>(values: string[] = [], option: string, parse: (value: string, name: string) => T = (value) => value as T): Record<string, T> {
   return Object.fromEntries(values.map((text) => splitKeyValue(text, option)).map(([name, value]) => [name, parse(value, name)]));

@@ -3,6 +3,7 @@ import { REGISTRY_URL_FORMS } from '@modelreg/core';
 import { Command, Option } from 'commander';
 import { registerAliases } from './commands/aliases.js';
 import { registerCompare } from './commands/compare.js';
+import { registerCopy } from './commands/copy.js';
 import { registerInfo } from './commands/info.js';
 import { registerList } from './commands/list.js';
 import { registerMaintenance } from './commands/maintenance.js';
@@ -49,7 +50,7 @@ export function buildProgram(io: Io): Command {
     });
   for (const option of globalOptions()) program.addOption(option);
   // Commands copy exitOverride, the output settings and positional options when they are added, so these come first.
-  for (const register of [registerPush, registerPull, registerList, registerInfo, registerCompare, registerAliases, registerRemove, registerPurge, registerMaintenance, registerUi]) {
+  for (const register of [registerPush, registerPull, registerList, registerInfo, registerCompare, registerAliases, registerRemove, registerPurge, registerMaintenance, registerUi, registerCopy]) {
     register(program, io);
   }
   for (const command of descendants(program)) for (const option of globalOptions()) command.addOption(option);

@@ -7,12 +7,18 @@ type OnProgress = ((event: ProgressEvent) => void) | undefined;
 /**
  * A bytes bar on stderr for a push or pull of `totalBytes`: done/total, rate and ETA, moving as
  * core reports the bytes of each artifact. Shown on a terminal outside CI, or with `--progress`.
- * A pushed artifact whose blob was already stored moves no bytes: it jumps to done.
+ * A pushed artifact whose blob was already stored moves no bytes: it jumps to done. A transfer
+ * that learns its size only once it has started (a copy) sets it with `setTotal`.
  */
-export async function withTransferProgress<T>(context: Context, verb: string, totalBytes: number, run: (onProgress: OnProgress) => Promise<T>): Promise<T> {
+export async function withTransferProgress<T>(
+  context: Context,
+  verb: string,
+  totalBytes: number,
+  run: (onProgress: OnProgress, setTotal: (bytes: number) => void) => Promise<T>,
+): Promise<T> {
   const { stderr, env } = context.io;
   const forced = context.options.progress;
-  if (forced === false || (forced === undefined && (!stderr.isTTY || Boolean(env.CI)))) return run(undefined);
+  if (forced === false || (forced === undefined && (!stderr.isTTY || Boolean(env.CI)))) return run(undefined, () => {});
 
   // Loaded only when a bar is shown: most runs (CI, pipes, --json) never need it.
   const { SingleBar } = await import('cli-progress');
@@ -33,6 +39,11 @@ export async function withTransferProgress<T>(context: Context, verb: string, to
     notTTYSchedule: 1000,
   });
   bar.start(Math.max(totalBytes, 1), 0, payload());
+  const setTotal = (bytes: number) => {
+    totalBytes = bytes;
+    bar.setTotal(Math.max(bytes, 1));
+    bar.update(done, payload());
+  };
   try {
     return await run((event) => {
       if (event.type === 'artifact-start') return;
@@ -40,7 +51,7 @@ export async function withTransferProgress<T>(context: Context, verb: string, to
       done += bytes - (perArtifact.get(event.artifact) ?? 0);
       perArtifact.set(event.artifact, bytes);
       bar.update(done, payload());
-    });
+    }, setTotal);
   } finally {
     bar.stop();
   }

@@ -134,6 +134,10 @@ it('pulls all artifacts or chosen ones, verified, into a folder', () =>
       dir: join(cwd, 'out'),
       files: { 'model.bin': join(cwd, 'out', 'model.bin'), 'encoder.json': join(cwd, 'out', 'encoder.json') },
       manifest: expect.objectContaining({ version: 1 }),
+      pulled: [
+        { ref: 'shop/sales/xgb@1', artifact: 'model.bin', kind: 'model', size: 10, path: join(cwd, 'out', 'model.bin') },
+        { ref: 'shop/sales/xgb@1', artifact: 'encoder.json', kind: 'encoder', size: 2, path: join(cwd, 'out', 'encoder.json') },
+      ],
     });
     expect(await readFile(join(cwd, 'out', 'model.bin'), 'utf8')).toBe('weights v1');
 

@@ -111,3 +111,17 @@ export function throwIfAborted(signal: AbortSignal | undefined, key?: string): v
     throw new AbortedError(`Operation aborted${key === undefined ? '' : ` on ${key}`}`, { key, cause: signal.reason });
   }
 }
+
+/**
+ * Dependencies recorded in stored manifests loop back on themselves (a version reached again
+ * through its own dependencies, or artifacts whose `dependsOn` form a ring), so no load order
+ * exists. `cycle` names the loop, its first entry repeated at the end.
+ */
+export class DependencyCycleError extends IntegrityError {
+  readonly cycle: string[];
+
+  constructor(message: string, options: ModelregErrorOptions & { cycle: string[] }) {
+    super(message, options);
+    this.cycle = options.cycle;
+  }
+}

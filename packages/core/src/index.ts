@@ -30,4 +30,10 @@ export { type LoaderOptions, type ResolvedLoaderOptions, type VerifyPolicy, type
 export type { EvictionReport } from './loader/eviction.js';
 export { readAll } from './util/streams.js';
 export { redactSecrets } from './util/redact.js';
+export { type ArtifactSelection, selectArtifacts } from './selection/artifact-selection.js';
+export type { ClosurePart } from './selection/dependency-closure.js';
+export type { LoadedStack, LoadedFolds } from './loader/loader.js';
+export type { LoaderStats } from './loader/loader-stats.js';
 export * from './views/index.js';
+export { copyRegistry } from './transfer/copy-registry.js';
+export type { CopyConflict, CopyEndpoint, CopyOptions, CopyProgressEvent, CopyReport } from './transfer/copy-types.js';

@@ -52,10 +52,10 @@ it('copies the files where the filesystem cannot link, and rebuilds the folder w
   expect(file.ino).not.toBe(blob.ino);
   expect(await readFile(layout.artifact(dir, 'model.bin'))).toEqual(bodies[0]);
   expect(await readFile(layout.artifact(dir, 'encoders/vocab.json'))).toEqual(bodies[1]);
-  expect(await materializer.isCurrent(dir, manifest, blobPaths, 'v1')).toBe(true);
+  expect(await materializer.isCurrent(dir, manifest.artifacts, blobPaths, 'v1')).toBe(true);
 
   await writeFile(layout.artifact(dir, 'encoders/vocab.json'), '{"vocab":4}'); // same size, other bytes
-  expect(await materializer.isCurrent(dir, manifest, blobPaths, 'v1')).toBe(false);
+  expect(await materializer.isCurrent(dir, manifest.artifacts, blobPaths, 'v1')).toBe(false);
   await materializer.materialize(dir, manifest, blobPaths, 'v1');
   expect(await readFile(layout.artifact(dir, 'encoders/vocab.json'))).toEqual(bodies[1]);
 });

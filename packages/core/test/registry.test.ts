@@ -230,7 +230,7 @@ describe('push', () => {
 
 describe('a store without conditional writes', () => {
   class LastWriterWinsStore extends MemoryStore {
-    override readonly capabilities: StoreCapabilities = { conditionalWrites: false, staging: false, boundedMemory: false };
+    override readonly capabilities: StoreCapabilities = { conditionalWrites: false, staging: false, boundedMemory: false, fileCopy: false };
   }
   class ProbedStore extends MemoryStore {
     probes = 0;

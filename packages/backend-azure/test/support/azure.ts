@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ContainerClient } from '@azure/storage-blob';
-import { CONNECTION_STRING_VARIABLE } from '../server/azure-test-server.mjs';
+import { AZURE_VARIABLES } from '@modelreg/testing';
+
+const CONNECTION_STRING_VARIABLE = AZURE_VARIABLES.connectionString;
 
 /** The connection string of the server the global setup started (or was given). */
 export function testConnectionString(): string {

@@ -8,6 +8,8 @@ export type ConditionHandling =
   | 'ignored'
   /** If-None-Match and If-Match on existing keys obeyed, If-Match on a missing key creates it (as reported for MinIO). */
   | 'if-match-creates-missing'
+  /** Every conditional write on a missing key refused, create-if-absent included (MinIO RELEASE.2025-09-06T17-38-46Z). */
+  | 'refused-on-missing'
   /** Obeyed, as S3 does. */
   | 'enforced';
 
@@ -45,7 +47,8 @@ export async function startLenientS3Server(options: LenientS3ServerOptions): Pro
         obeyed &&
         ((ifNoneMatch === '*' && current !== undefined) ||
           (ifMatch !== undefined && current !== undefined && etagOf(current) !== ifMatch) ||
-          (ifMatch !== undefined && current === undefined && options.conditions === 'enforced'));
+          (ifMatch !== undefined && current === undefined && options.conditions !== 'if-match-creates-missing') ||
+          (ifNoneMatch === '*' && current === undefined && options.conditions === 'refused-on-missing'));
       if (lost) return reply(response, 412, '<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>');
       objects.set(key, body);
       response.setHeader('ETag', `"${etagOf(body)}"`);

@@ -1,3 +1,5 @@
+import { afterEach } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { S3Store, type S3StoreConnectionOptions } from '../../src/index.js';
 
 /** The S3 server the tests run against; the global setup publishes it in MODELREG_TEST_S3_* variables. */
@@ -38,4 +40,25 @@ export function testStoreOptions(overrides: Partial<S3StoreConnectionOptions> = 
 
 export function createTestStore(overrides: Partial<S3StoreConnectionOptions> = {}): S3Store {
   return new S3Store(testStoreOptions(overrides));
+}
+
+/**
+ * Returns a maker of key prefixes no other test uses, labelled `label-<random>`; after each test
+ * the objects under every prefix it made are deleted.
+ */
+export function uniquePrefixes(label: string): () => string {
+  const made: string[] = [];
+  afterEach(async () => {
+    for (const prefix of made.splice(0)) {
+      const store = createTestStore({ prefix });
+      const keys: string[] = [];
+      for await (const entry of store.list('')) if (entry.type === 'object') keys.push(entry.key);
+      if (keys.length > 0) await store.delete(keys);
+    }
+  });
+  return () => {
+    const prefix = `${label}-${randomBytes(6).toString('hex')}`;
+    made.push(prefix);
+    return prefix;
+  };
 }

@@ -6,12 +6,13 @@ import type { Command } from 'commander';
 import { type Context, action } from '../context.js';
 import { UsageError } from '../errors.js';
 import { type Io, formatBytes } from '../output.js';
-import { collect, keyValues, parseCount, parseNumber, readJsonObject, splitKeyValue } from '../options.js';
+import { collect, keyValues, parseBranch, parseCount, parseNumber, readJsonObject, splitKeyValue } from '../options.js';
 import { withTransferProgress } from '../progress.js';
 
 interface PushOptions {
   kind?: string[];
   fold?: string[];
+  branch?: string[];
   dependsOn?: string[];
   metric?: string[];
   metrics?: string;
@@ -45,6 +46,7 @@ export function registerPush(program: Command, io: Io): void {
     .argument('<paths...>', 'files and folders; a folder adds every file under it, named by its path inside the folder')
     .option('-k, --kind <[artifact=]kind>', `artifact kind: ${ARTIFACT_KINDS.join(', ')}; without "artifact=" it applies to all (default: model)`, collect)
     .option('--fold <[artifact=]n>', 'cross-validation fold of an artifact (or of all)', collect)
+    .option('--branch <[artifact=]path>', 'branch of a model tree an artifact (or all) belongs to, as child indexes: 0 or 0/2', collect)
     .option('--depends-on <artifact=names>', 'comma-separated artifacts of this version that one needs at load time', collect)
     .option('--metric <name=value>', 'a metric (a number); repeatable, wins over --metrics', collect)
     .option('--metrics <file>', 'metrics from a JSON object of numbers')
@@ -176,10 +178,11 @@ function buildArtifacts(files: FoundFile[], options: PushOptions): ArtifactInput
     return kind as ArtifactKind;
   });
   const foldOf = perArtifact(options.fold, '--fold', names, (fold) => parseCount(fold, '--fold', 0));
+  const branchOf = perArtifact(options.branch, '--branch', names, (path) => parseBranch(path, '--branch'));
   const dependsOnOf = perArtifact(options.dependsOn, '--depends-on', names, (list) => list.split(',').filter(Boolean));
   return files.map(({ name, path }) => {
-    const fold = foldOf(name);
-    return { name, body: path, kind: kindOf(name) ?? 'model', dependsOn: dependsOnOf(name) ?? [], ...(fold === undefined ? {} : { fold }) };
+    const [fold, branch] = [foldOf(name), branchOf(name)];
+    return { name, body: path, kind: kindOf(name) ?? 'model', dependsOn: dependsOnOf(name) ?? [], ...(fold === undefined ? {} : { fold }), ...(branch === undefined ? {} : { branch }) };
   });
 }
 

@@ -1,17 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Readable, pipeline as pipelineWithCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { replaceAtomically, writeNewFile } from '../fs/atomic-file.js';
+import { syncPath } from '../fs/sync.js';
 import { type Digest, sha256 } from '../format/digest.js';
-import { HashingStream, VerifyingStream } from './hashing-streams.js';
+import { HashingStream, VerifyingStream, digestMismatch } from './hashing-streams.js';
 import { IntegrityError, NotFoundError } from '../errors.js';
 import type { KeyScheme } from '../format/keys.js';
-import type { ByteRange, GetResult, ObjectInfo, ObjectStore } from '../store/object-store.js';
+import type { ByteRange, GetResult, ObjectInfo, ObjectStore, PutResult } from '../store/object-store.js';
 import { hashFile } from './hash-worker.js';
 import { type RangedDownloadSettings, downloadRanges } from './ranged-download.js';
-import { type ArtifactSource, openSource } from './sources.js';
+import { type ArtifactSource, type FileSource, openSource } from './sources.js';
 import { withByteCount } from '../util/streams.js';
 
 export interface StoredBlob {
@@ -78,13 +79,9 @@ export class BlobStore {
    */
   async prepare(source: ArtifactSource, transfer: Transfer = {}): Promise<PreparedBlob> {
     if (source.kind === 'bytes') return this.prepared(sha256(source.data), source.data.length, source);
+    if (source.kind === 'file' && this.backend.stageFile) return this.prepareCopied(source, transfer);
     if (this.backend.capabilities.staging && this.backend.stage) return this.prepareStaged(source, transfer);
-    if (source.kind === 'file') {
-      // A worker thread leaves the event loop to the uploads in flight, but costs a thread start-up.
-      const digest =
-        source.size >= WORKER_HASH_MIN_BYTES ? await hashFile(source.path, source.size, transfer.signal) : await hashStream(openSource(source), transfer.signal);
-      return this.prepared(digest, source.size, source);
-    }
+    if (source.kind === 'file') return this.prepared(await digestOfFile(source.path, source.size, transfer.signal), source.size, source);
     return this.prepareSpooled(source.stream, transfer.signal);
   }
 
@@ -102,7 +99,29 @@ export class BlobStore {
       await staged.discard();
       throw error;
     }
-    const { digest, size } = hasher;
+    return this.preparedStage(hasher.digest, hasher.size, source, staged);
+  }
+
+  /**
+   * A file on a store of files: the kernel copies it into the store, and the copy is what gets hashed
+   * (on a worker, while the disk writes the copy back), so the bytes published are the bytes hashed
+   * even if the source file changes meanwhile.
+   */
+  private async prepareCopied(source: FileSource, { signal, onBytes }: Transfer): Promise<PreparedBlob> {
+    const staged = await this.backend.stageFile!(source.path, { signal });
+    try {
+      const { size } = await stat(staged.path);
+      const digest = await digestOfFile(staged.path, size, signal);
+      onBytes?.(size);
+      return this.preparedStage(digest, size, source, staged);
+    } catch (error) {
+      await staged.discard();
+      throw error;
+    }
+  }
+
+  /** Bytes already in the store, unpublished: storing publishes them under their digest, or drops them when the blob exists. */
+  private preparedStage(digest: Digest, size: number, source: ArtifactSource, staged: { commit(key: string): Promise<PutResult>; discard(): Promise<void> }): PreparedBlob {
     let pending = true;
     const store = async (transfer: Transfer = {}): Promise<StoredBlob> => {
       const key = this.key(digest);
@@ -139,20 +158,29 @@ export class BlobStore {
     }
   }
 
-  private async putHashed(digest: Digest, size: number, source: ArtifactSource, { signal, onBytes }: Transfer): Promise<StoredBlob> {
+  private async putHashed(digest: Digest, size: number, source: ArtifactSource, transfer: Transfer): Promise<StoredBlob> {
+    if (await this.exists(this.key(digest), size, transfer.signal)) return { digest, size, uploadedBytes: 0, reused: true };
+    return this.upload({ digest, size }, openSource(source), transfer);
+  }
+
+  /**
+   * Uploads a stream of bytes known to hash to `blob` (the caller verifies them as they flow, or
+   * hashed them before) under its key, then checks the stored size. For a blob found missing.
+   */
+  async upload(blob: { digest: Digest; size: number }, body: Readable, { signal, onBytes }: Transfer): Promise<StoredBlob> {
+    const { digest, size } = blob;
     const key = this.key(digest);
-    if (await this.exists(key, size, signal)) return { digest, size, uploadedBytes: 0, reused: true };
     try {
-      await this.backend.put(key, withByteCount(openSource(source), onBytes), { size, signal, contentType: 'application/octet-stream' });
+      await this.backend.put(key, withByteCount(body, onBytes), { size, signal, contentType: 'application/octet-stream' });
     } catch (error) {
-      // Another pusher of the same bytes may have won the write (Azure then fails the loser's block
-      // list): its blob serves this push as well as ours would.
+      // Another writer of the same bytes may have won the write (Azure then fails the loser's block
+      // list): its blob serves as well as ours would.
       if (signal?.aborted || !(await this.exists(key, size, signal).catch(() => false))) throw error;
       return { digest, size, uploadedBytes: 0, reused: true };
     }
     const written = await this.backend.head(key, { signal });
     if (written?.size !== size) {
-      throw new IntegrityError(`Blob ${key} was uploaded with ${size} bytes but the store reports ${written?.size ?? 'no object'}; push again.`, { key });
+      throw new IntegrityError(`Blob ${key} was uploaded with ${size} bytes but the store reports ${written?.size ?? 'no object'}; write it again.`, { key });
     }
     return { digest, size, uploadedBytes: size, reused: false };
   }
@@ -186,12 +214,31 @@ export class BlobStore {
    * parallel ranged GETs, hashed on a worker thread as they land.
    */
   async downloadToNewFile(blob: { digest: Digest; size: number }, label: string, path: string, options: DownloadOptions): Promise<void> {
+    if (this.backend.copyToFile) return this.copyToNewFile(blob, label, path, options);
     if (blob.size >= options.rangeThresholdBytes) {
       return downloadRanges((range, signal) => this.read(blob, label, signal, range), blob, label, path, options);
     }
     const { signal, onBytes, durable } = options;
     const body = withByteCount(await this.read(blob, label, signal), onBytes);
     await writeNewFile(path, body, { signal, durable, through: [new VerifyingStream(blob, label)] });
+  }
+
+  /**
+   * A store of files: the kernel copies the blob into the new file, and the copy is hashed (on a
+   * worker, while the disk writes it back), so the file is verified as it will be read.
+   */
+  private async copyToNewFile(blob: { digest: Digest; size: number }, label: string, path: string, { signal, onBytes, durable }: DownloadOptions): Promise<void> {
+    const key = this.key(blob.digest);
+    try {
+      await this.backend.copyToFile!(key, path, { signal });
+    } catch (error) {
+      throw error instanceof NotFoundError ? missingBlob(label, key, error) : error;
+    }
+    const { size } = await stat(path);
+    if (size !== blob.size) throw sizeMismatch(label, key, size, blob.size);
+    const [digest] = await Promise.all([digestOfFile(path, size, signal), durable ? syncPath(path) : undefined]);
+    if (digest !== blob.digest) throw digestMismatch(blob.digest, label, `content hashes to ${digest}`);
+    onBytes?.(size);
   }
 
   /**
@@ -205,15 +252,11 @@ export class BlobStore {
     try {
       stored = await this.backend.get(key, { signal, range });
     } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      throw new NotFoundError(`${label}: blob ${key} is missing from the store; the version cannot be read until it is pushed again.`, { key, cause: error });
+      throw error instanceof NotFoundError ? missingBlob(label, key, error) : error;
     }
     if (stored.size !== blob.size) {
       stored.body.destroy();
-      throw new IntegrityError(
-        `${label}: blob ${key} is ${stored.size} bytes in the store but the manifest records ${blob.size}; the stored blob is corrupt or was replaced. Run verify, and push the file again.`,
-        { key },
-      );
+      throw sizeMismatch(label, key, stored.size, blob.size);
     }
     return stored.body;
   }
@@ -225,4 +268,20 @@ async function hashStream(stream: Readable, signal: AbortSignal | undefined): Pr
     for await (const _ of source); // drain: only the digest is wanted
   }, { signal });
   return hasher.digest;
+}
+
+/** Hashes a file: a large one on a worker thread (which leaves the event loop to the transfers in flight, but costs a thread start-up). */
+function digestOfFile(path: string, size: number, signal: AbortSignal | undefined): Promise<Digest> {
+  return size >= WORKER_HASH_MIN_BYTES ? hashFile(path, size, signal) : hashStream(openSource({ kind: 'file', path, size }), signal);
+}
+
+function missingBlob(label: string, key: string, cause: NotFoundError): NotFoundError {
+  return new NotFoundError(`${label}: blob ${key} is missing from the store; the version cannot be read until it is pushed again.`, { key, cause });
+}
+
+function sizeMismatch(label: string, key: string, stored: number, recorded: number): IntegrityError {
+  return new IntegrityError(
+    `${label}: blob ${key} is ${stored} bytes in the store but the manifest records ${recorded}; the stored blob is corrupt or was replaced. Run verify, and push the file again.`,
+    { key },
+  );
 }

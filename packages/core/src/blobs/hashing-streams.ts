@@ -66,9 +66,14 @@ export class VerifyingStream extends Transform {
   }
 
   private mismatch(problem: string): IntegrityError {
-    return new IntegrityError(
-      `${this.label} does not match ${this.expected.digest}: ${problem}. The stored blob is corrupt or was tampered with; run verify and push the file again.`,
-      { key: this.label },
-    );
+    return digestMismatch(this.expected.digest, this.label, problem);
   }
+}
+
+/** The error for bytes read back that are not the blob they claim to be. */
+export function digestMismatch(expected: Digest, label: string, problem: string): IntegrityError {
+  return new IntegrityError(
+    `${label} does not match ${expected}: ${problem}. The stored blob is corrupt or was tampered with; run verify and push the file again.`,
+    { key: label },
+  );
 }

@@ -6,6 +6,7 @@ import { mapBounded } from '../util/concurrency.js';
 import type { Digest } from '../format/digest.js';
 import { IntegrityError } from '../errors.js';
 import { FileHasher } from './hash-worker.js';
+import { digestMismatch } from './hashing-streams.js';
 
 const MIB = 1024 * 1024;
 
@@ -70,10 +71,7 @@ export async function downloadRanges(openRange: OpenRange, blob: { digest: Diges
     });
     const actual = await hasher.digest;
     if (actual !== blob.digest) {
-      throw new IntegrityError(
-        `${label} does not match ${blob.digest}: content hashes to ${actual}. The stored blob is corrupt or was tampered with; run verify and push the file again.`,
-        { key: label },
-      );
+      throw digestMismatch(blob.digest, label, `content hashes to ${actual}`);
     }
     if (options.durable) await file.datasync();
   } finally {

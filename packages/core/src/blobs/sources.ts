@@ -7,8 +7,14 @@ import { READ_CHUNK_BYTES } from '../util/streams.js';
 /** Bytes for one artifact: a file path, bytes in memory, or a stream (spooled to a temp file while hashed). */
 export type ArtifactBody = string | Buffer | Uint8Array | Readable;
 
+export interface FileSource {
+  kind: 'file';
+  path: string;
+  size: number;
+}
+
 export type ArtifactSource =
-  | { kind: 'file'; path: string; size: number }
+  | FileSource
   | { kind: 'bytes'; data: Buffer }
   | { kind: 'stream'; stream: Readable };
 

@@ -3,3 +3,4 @@ export { writeFileAtomic, writeNewFile, tempPathFor, type AtomicWriteOptions } f
 export { DurableFileWriter } from './durable-file.js';
 export { dirEntries } from './dir-entries.js';
 export { withFileLock, type FileLockOptions } from './file-lock.js';
+export { syncPath } from './sync.js';

@@ -8,6 +8,7 @@ import type { FileVerifier } from './file-verifier.js';
 import { DownloadClaims } from './download-claims.js';
 import { InFlight } from './in-flight.js';
 import { NO_LINK } from './materializer.js';
+import type { LoaderCounters } from './loader-stats.js';
 import type { ResolvedLoaderOptions } from './options.js';
 
 export interface CachedBlob {
@@ -32,6 +33,7 @@ export class BlobCache {
     private readonly layout: CacheLayout,
     private readonly verifier: FileVerifier,
     private readonly options: ResolvedLoaderOptions,
+    private readonly counters: LoaderCounters,
   ) {
     this.claims = new DownloadClaims(layout.tmp);
   }
@@ -43,22 +45,29 @@ export class BlobCache {
 
   private async checkOrFetch(blob: Blob, label: string, signal: AbortSignal | undefined): Promise<CachedBlob> {
     const path = this.layout.blob(blob.digest);
-    if ((await this.verifier.check(path, blob, label, signal)) === 'ok') return { path, downloadedBytes: 0 };
+    if ((await this.verifier.check(path, blob, label, signal)) === 'ok') return this.hit(path);
     // A miss: download under a claim, so a process that missed it at the same moment waits for this download instead of repeating it.
     return this.claims.withClaim(
       digestHex(blob.digest),
       async () => {
         const state = await this.verifier.check(path, blob, label, signal); // published meanwhile by the claim's previous holder?
-        if (state === 'ok') return { path, downloadedBytes: 0 };
+        if (state === 'ok') return this.hit(path);
         if (state === 'corrupt') {
           this.options.onWarning(`${label}: the cached file ${path} does not match ${blob.digest}; dropping it and downloading it again.`);
           await this.drop(path);
         }
         await this.fetch(blob, label, path, signal);
+        this.counters.misses++;
+        this.counters.bytesDownloaded += blob.size;
         return { path, downloadedBytes: blob.size };
       },
       signal,
     );
+  }
+
+  private hit(path: string): CachedBlob {
+    this.counters.hits++;
+    return { path, downloadedBytes: 0 };
   }
 
   private async fetch(blob: Blob, label: string, path: string, signal: AbortSignal | undefined): Promise<void> {

@@ -10,6 +10,7 @@ import type { VersionSelector } from '../format/refs.js';
  *     <cacheDir>/blobs/sha256/<ab>/<hex>                       verified, read-only, shared by all registries
  *     <cacheDir>/registries/<ns>/models/<store>/<product>/<type>/<version>/manifest.json
  *     <cacheDir>/registries/<ns>/models/<store>/<product>/<type>/<version>/files/<artifact>   hard links to blobs
+ *     <cacheDir>/registries/<ns>/models/<store>/<product>/<type>/<version>-<key>/...          some of its artifacts, listed in artifacts.json
  *     <cacheDir>/registries/<ns>/models/<store>/<product>/<type>/aliases/<alias>.json        last resolution
  *     <cacheDir>/tmp/                                          downloads and version folders being built
  *     <cacheDir>/tmp/<hex>.claim/                              held by the process downloading that blob
@@ -44,9 +45,19 @@ export class CacheLayout {
     return this.path(this.blobKeys.blobKey(digest));
   }
 
-  /** The folder published as a whole: `manifest.json` and `files/`. */
-  versionDir(name: ModelName, version: number): string {
-    return join(this.path(this.modelKeys.manifestKey(name, version)), '..');
+  /**
+   * The folder published as a whole: `manifest.json` and `files/`. A load of some of a version's
+   * artifacts gets a folder of its own, `<version>-<selection key>` (see `selectionKey`), so it
+   * never replaces or half-fills the folder of another selection that a process may be reading.
+   */
+  versionDir(name: ModelName, version: number, selection?: string): string {
+    const dir = join(this.path(this.modelKeys.manifestKey(name, version)), '..');
+    return selection === undefined ? dir : `${dir}-${selection}`;
+  }
+
+  /** In a folder of some of a version's artifacts: which ones (absent in a folder of all of them). */
+  selection(versionDir: string): string {
+    return join(versionDir, 'artifacts.json');
   }
 
   /** Where an artifact lives inside a version folder (or inside a temp copy of one). */
@@ -68,4 +79,12 @@ export class CacheLayout {
   private path(key: string): string {
     return join(this.root, ...key.split('/').filter(Boolean));
   }
+}
+
+/** A version folder's name: `7` holds every artifact, `7-<selection key>` some of them. */
+export const VERSION_FOLDER = /^[1-9][0-9]*(?:-[0-9a-f]{16})?$/;
+
+/** Names the folder of a selection of artifacts: one folder per distinct set of names, whatever their order. */
+export function selectionKey(artifactNames: readonly string[]): string {
+  return digestHex(sha256([...artifactNames].sort().join('\n'))).slice(0, 16);
 }

@@ -2,7 +2,7 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Digest } from '../format/digest.js';
 import { dirEntries, removeStaleEntries } from '../fs/dir-entries.js';
-import type { CacheLayout } from './cache-layout.js';
+import { type CacheLayout, VERSION_FOLDER } from './cache-layout.js';
 import { removeDir } from './materializer.js';
 
 /** Temp files older than this belong to a crashed process (a live download renames long before). */
@@ -46,7 +46,7 @@ export async function evictLeastRecentlyUsed(layout: CacheLayout, maxBytes: numb
   const evicted = new Set(victims.map((victim) => victim.digest));
   const removedVersions: string[] = [];
   if (evicted.size > 0) {
-    for (const version of await listVersions(layout.registriesRoot)) {
+    for (const version of await listVersions(layout)) {
       if (version.digests.some((digest) => evicted.has(digest))) {
         await removeDir(version.dir, layout.tmp);
         removedVersions.push(version.dir);
@@ -70,23 +70,23 @@ async function listBlobs(root: string): Promise<CachedFile[]> {
 }
 
 /** Every version folder of every registry (`<ns>/models/<store>/<product>/<type>/<version>`), with the digests its manifest names. */
-async function listVersions(registriesRoot: string): Promise<Array<{ dir: string; digests: Digest[] }>> {
+async function listVersions(layout: CacheLayout): Promise<Array<{ dir: string; digests: Digest[] }>> {
   const versions: Array<{ dir: string; digests: Digest[] }> = [];
-  for (const namespace of await dirEntries(registriesRoot)) {
-    versions.push(...(await listModelVersions(join(registriesRoot, namespace, 'models'))));
+  for (const namespace of await dirEntries(layout.registriesRoot)) {
+    versions.push(...(await listModelVersions(layout, join(layout.registriesRoot, namespace, 'models'))));
   }
   return versions;
 }
 
-async function listModelVersions(root: string): Promise<Array<{ dir: string; digests: Digest[] }>> {
+async function listModelVersions(layout: CacheLayout, root: string): Promise<Array<{ dir: string; digests: Digest[] }>> {
   const versions: Array<{ dir: string; digests: Digest[] }> = [];
   for (const store of await dirEntries(root)) {
     for (const product of await dirEntries(join(root, store))) {
       for (const type of await dirEntries(join(root, store, product))) {
         for (const version of await dirEntries(join(root, store, product, type))) {
-          if (!/^[1-9][0-9]*$/.test(version)) continue; // `aliases/`, `latest.json`
+          if (!VERSION_FOLDER.test(version)) continue; // `aliases/`, `latest.json`
           const dir = join(root, store, product, type, version);
-          versions.push({ dir, digests: await manifestDigests(join(dir, 'manifest.json')) });
+          versions.push({ dir, digests: await linkedDigests(layout, dir) });
         }
       }
     }
@@ -94,11 +94,21 @@ async function listModelVersions(root: string): Promise<Array<{ dir: string; dig
   return versions;
 }
 
-async function manifestDigests(path: string): Promise<Digest[]> {
+/** The digests a version folder links: those of its manifest's artifacts, or of the ones its `artifacts.json` lists. */
+async function linkedDigests(layout: CacheLayout, dir: string): Promise<Digest[]> {
   try {
-    const manifest = JSON.parse(await readFile(path, 'utf8')) as { artifacts?: Array<{ digest?: Digest }> };
-    return (manifest.artifacts ?? []).flatMap((artifact) => (artifact.digest ? [artifact.digest] : []));
+    const manifest = JSON.parse(await readFile(layout.manifest(dir), 'utf8')) as { artifacts?: Array<{ name?: string; digest?: Digest }> };
+    const names = await readFile(layout.selection(dir), 'utf8').then(
+      (text) => new Set(JSON.parse(text) as string[]),
+      () => undefined, // a folder of every artifact
+    );
+    return (manifest.artifacts ?? []).flatMap((artifact) => (artifact.digest && (!names || names.has(artifact.name ?? '')) ? [artifact.digest] : []));
   } catch {
     return []; // removed by another process meanwhile, or unreadable: the next load rebuilds it anyway
   }
+}
+
+/** Blob bytes in the cache folder now. */
+export async function cachedBytes(layout: CacheLayout): Promise<number> {
+  return (await listBlobs(layout.blobsRoot)).reduce((sum, blob) => sum + blob.size, 0);
 }

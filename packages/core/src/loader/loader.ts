@@ -1,28 +1,35 @@
-import { readFile, utimes } from 'node:fs/promises';
+import { utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LRUCache } from 'lru-cache';
 import { mapBounded } from '../util/concurrency.js';
-import type { Digest } from '../format/digest.js';
+import { parseOptions } from '../util/parse-options.js';
 import { BackendError } from '../errors.js';
-import { type Manifest, decodeManifest } from '../format/manifest.js';
+import type { Artifact, Manifest } from '../format/manifest.js';
 import { type ModelRef, type RefInput, formatRef, parseRef } from '../format/refs.js';
 import { assertNamesFitAFolder } from '../registry/pull.js';
-import type { CallOptions, RegistryReadApi, ResolvedVersion } from '../registry/types.js';
+import type { CallOptions, FoldSet, RegistryReadApi, ResolvedVersion } from '../registry/types.js';
+import { resolvedVersion } from '../registry/version-reader.js';
+import { type ArtifactSelection, groupByFold, selectArtifacts, selectFoldArtifacts } from '../selection/artifact-selection.js';
+import { type ClosurePart, dependencyClosure } from '../selection/dependency-closure.js';
 import { AliasCache } from './alias-cache.js';
 import { BlobCache } from './blob-cache.js';
-import { CacheLayout } from './cache-layout.js';
-import { type EvictionReport, evictLeastRecentlyUsed } from './eviction.js';
+import { CacheLayout, selectionKey } from './cache-layout.js';
+import { type EvictionReport, cachedBytes, evictLeastRecentlyUsed } from './eviction.js';
 import { FileVerifier } from './file-verifier.js';
 import { InFlight } from './in-flight.js';
+import { type LoaderCounters, type LoaderStats, newCounters } from './loader-stats.js';
 import { Materializer } from './materializer.js';
-import { type LoaderOptions, type ResolvedLoaderOptions, parseLoaderOptions } from './options.js';
+import { type LoaderOptions, type ResolvedLoaderOptions, cacheLimitSchema, parseLoaderOptions } from './options.js';
 import { PinLeases } from './pin-leases.js';
+import { PinSet } from './pin-set.js';
+import { VersionManifests } from './version-manifests.js';
 
 export interface LoadedModel extends ResolvedVersion {
   manifest: Manifest;
-  /** The version's folder of artifacts: each artifact is at `join(dir, name)`. */
+  /** The folder of the loaded artifacts (a selection has a folder of its own): each artifact is at `join(dir, name)`. */
   dir: string;
-  /** Local path of every artifact, by artifact name. Read-only files: hard links into the blob cache. */
+  /** The artifacts loaded: every one, or the selection (with what it depends on, for `loadWithDependencies`), in load order. */
+  artifacts: Artifact[];
+  /** Local path of each loaded artifact, by artifact name. Read-only files: hard links into the blob cache. */
   files: Record<string, string>;
   /** Bytes downloaded by this load: 0 when everything was cached. */
   downloadedBytes: number;
@@ -34,16 +41,34 @@ export interface LoadedModel extends ResolvedVersion {
 
 export type PreloadResult = ResolvedVersion & Pick<LoadedModel, 'downloadedBytes' | 'stale'>;
 
-interface Pin {
-  count: number;
-  digests: Digest[];
+/** A version with everything it depends on: see `Loader.loadWithDependencies`. */
+export interface LoadedStack {
+  /** Every version loaded, dependencies first and the requested one last; dependency versions tell the edge that brought them. */
+  models: Array<LoadedModel & Pick<ClosurePart, 'dependency'>>;
+  /** The requested version: the last of `models`. */
+  root: LoadedModel;
+  downloadedBytes: number;
+  stale: boolean;
+  /** Releases every version of the stack. */
+  release(): void;
 }
+
+/** A version's per-fold artifacts, grouped by fold: see `Loader.loadFolds`. */
+export interface LoadedFolds extends LoadedModel {
+  folds: FoldSet[];
+}
+
+type LoadOptions = CallOptions & ArtifactSelection;
 
 /**
  * Loads model versions onto local disk for inference: a content-addressed disk cache shared by the
  * processes of a host, version folders of hard links, parallel ranged downloads for large blobs,
  * alias resolutions cached for `aliasTtlMs` (and used past it when the store is unreachable), LRU
  * eviction by bytes that spares pinned versions.
+ *
+ * Loads a whole version, a selection of its artifacts (by name, kind, fold or branch), its fold
+ * models grouped by fold, or a meta-model with everything it depends on across versions; a
+ * selection gets a version folder of its own and downloads only what it needs.
  *
  * A version is pinned from the `load` that returns it until that result's `release()`; pins count,
  * so two loads need two releases. `preload` pins nothing.
@@ -55,10 +80,11 @@ export class Loader {
   private readonly blobCache: BlobCache;
   private readonly materializer: Materializer;
   private readonly aliases: AliasCache;
-  private readonly manifests: LRUCache<string, Manifest>;
-  private readonly pins = new Map<string, Pin>();
+  private readonly manifests: VersionManifests;
+  private readonly pins: PinSet;
   private readonly leases: PinLeases;
-  /** Versions being assembled in this process, so concurrent loads of one version do the work once. */
+  private readonly counters: LoaderCounters = newCounters();
+  /** Version folders being assembled in this process, so concurrent loads of one folder do the work once. */
   private readonly assembling = new InFlight<string, number>();
   private evicting: Promise<unknown> = Promise.resolve();
 
@@ -67,32 +93,51 @@ export class Loader {
     this.registry = this.options.registry;
     this.layout = new CacheLayout(this.options.cacheDir, this.registry.location);
     const verifier = new FileVerifier(this.options.verify);
-    this.blobCache = new BlobCache(this.registry, this.layout, verifier, this.options);
+    this.blobCache = new BlobCache(this.registry, this.layout, verifier, this.options, this.counters);
     this.materializer = new Materializer(this.layout, verifier);
     this.aliases = new AliasCache(this.layout, this.options.aliasTtlMs, this.options.now);
-    this.manifests = new LRUCache({ max: this.options.manifestCacheSize });
+    this.manifests = new VersionManifests(this.registry, this.layout, this.options.manifestCacheSize);
     this.leases = new PinLeases(this.layout.pins);
+    this.pins = new PinSet(this.leases, this.options.onWarning);
   }
 
-  /** The manifest and a local path for every artifact of a version; pinned until `release()`. */
-  async load(ref: RefInput, { signal }: CallOptions = {}): Promise<LoadedModel> {
+  /**
+   * The manifest and a local path for every artifact of a version, or for the selected ones
+   * (`artifacts`, `kinds`, `folds`, `branch`: see `ArtifactSelection`); pinned until `release()`.
+   */
+  async load(ref: RefInput, options: LoadOptions = {}): Promise<LoadedModel> {
+    return this.loadSelected(ref, options, (manifest) => selectArtifacts(manifest, options));
+  }
+
+  /** The per-fold artifacts of a version (of the selection, if any), grouped and sorted by fold, e.g. to average fold models. */
+  async loadFolds(ref: RefInput, options: LoadOptions = {}): Promise<LoadedFolds> {
+    const model = await this.loadSelected(ref, options, (manifest) => selectFoldArtifacts(manifest, options));
+    return { ...model, folds: groupByFold(model.artifacts, model.files) };
+  }
+
+  /**
+   * The selected artifacts of a version (every one by default; a stacking meta-model, say) with
+   * everything they depend on, transitively and across versions, each version pinned until the
+   * stack's `release()`: see `dependencyClosure` for the order and the rules.
+   */
+  async loadWithDependencies(ref: RefInput, options: LoadOptions = {}): Promise<LoadedStack> {
     const parsed = parseRef(ref);
     try {
-      const { version, stale } = await this.resolveVersion(parsed, signal);
-      const name = { store: parsed.store, product: parsed.product, type: parsed.type };
-      const resolved = { ...name, version, ref: formatRef({ ...name, version }) };
-      const manifest = await this.manifestOf(resolved, signal);
-      assertNamesFitAFolder(resolved.ref, manifest.artifacts, 'loaded');
-      const release = await this.pin(resolved.ref, manifest);
+      const { manifest, stale } = await this.open(parsed, options.signal);
+      const parts = await dependencyClosure(manifest, selectArtifacts(manifest, options), (version, signal) => this.manifests.get(resolvedVersion(version, version.version), signal), options.signal);
+      const models: LoadedStack['models'] = [];
       try {
-        const downloadedBytes = await this.assembling.run(resolved.ref, () => this.assemble(resolved, manifest, signal));
-        const dir = join(this.layout.versionDir(resolved, version), 'files');
-        const files = Object.fromEntries(manifest.artifacts.map((artifact) => [artifact.name, join(dir, ...artifact.name.split('/'))]));
-        return { ...resolved, manifest, dir, files, downloadedBytes, stale, release };
+        // One version after another, each with its artifacts in parallel: dependencies are in place first.
+        for (const part of parts) {
+          const loaded = await this.loadArtifacts(part.manifest, part.artifacts, part.dependency ? false : stale, options.signal);
+          models.push(part.dependency ? { ...loaded, dependency: part.dependency } : loaded);
+        }
       } catch (error) {
-        release();
+        for (const model of models) model.release();
         throw error;
       }
+      const downloadedBytes = models.reduce((sum, model) => sum + model.downloadedBytes, 0);
+      return { models, root: models.at(-1)!, downloadedBytes, stale, release: () => models.forEach((model) => model.release()) };
     } catch (error) {
       throw this.explain(error, parsed);
     }
@@ -103,7 +148,7 @@ export class Loader {
     const list = Array.isArray(refs) ? refs : [refs];
     return Promise.all(
       list.map(async (ref) => {
-        const { manifest: _manifest, dir: _dir, files: _files, release, ...result } = await this.load(ref, options);
+        const { manifest: _manifest, artifacts: _artifacts, dir: _dir, files: _files, release, ...result } = await this.load(ref, options);
         release();
         return result;
       }),
@@ -113,11 +158,27 @@ export class Loader {
   /** Evicts least recently used blobs (and the versions linking them) until the cache fits `maxCacheBytes`. */
   evict(): Promise<EvictionReport> {
     const run = this.evicting.then(async () => {
-      const pinned = new Set([...this.pinnedDigests(), ...(await this.leases.pinnedByOthers())]);
-      return evictLeastRecentlyUsed(this.layout, this.options.maxCacheBytes, pinned);
+      const pinned = new Set([...this.pins.digests(), ...(await this.leases.pinnedByOthers())]);
+      const report = await evictLeastRecentlyUsed(this.layout, this.options.maxCacheBytes, pinned);
+      this.counters.evictions += report.evictedBlobs.length;
+      return report;
     });
     this.evicting = run.catch(() => {});
     return run;
+  }
+
+  /**
+   * Changes `maxCacheBytes` and evicts down to the new limit at once, sparing pinned versions (the
+   * report's `bytesAfter` stays above the limit while they need more).
+   */
+  async setCacheLimit(bytes: number): Promise<EvictionReport> {
+    this.options.maxCacheBytes = parseOptions(cacheLimitSchema, bytes, 'cache limit (bytes, a whole number >= 0)');
+    return this.evict();
+  }
+
+  /** Hits, misses, bytes downloaded and evictions of this loader, and the bytes in the cache folder now. */
+  async stats(): Promise<LoaderStats> {
+    return { ...this.counters, bytesCached: await cachedBytes(this.layout), maxCacheBytes: this.options.maxCacheBytes };
   }
 
   /**
@@ -127,13 +188,46 @@ export class Loader {
    * The loader stays usable: a later `load` pins again.
    */
   async close(): Promise<void> {
-    this.pins.clear();
-    await this.leases.update([]);
+    await this.pins.clear();
   }
 
-  /** `store/product/type@version` of every version this loader holds pinned. */
+  /** `store/product/type@version` of every version this loader holds pinned (all or some of its artifacts). */
   get pinned(): string[] {
-    return [...this.pins.keys()];
+    return this.pins.refs();
+  }
+
+  /** Resolves `ref` and loads the artifacts `choose` picks from its manifest. */
+  private async loadSelected(ref: RefInput, { signal }: CallOptions, choose: (manifest: Manifest) => Artifact[]): Promise<LoadedModel> {
+    const parsed = parseRef(ref);
+    try {
+      const { manifest, stale } = await this.open(parsed, signal);
+      return await this.loadArtifacts(manifest, choose(manifest), stale, signal);
+    } catch (error) {
+      throw this.explain(error, parsed);
+    }
+  }
+
+  private async open(parsed: ModelRef, signal: AbortSignal | undefined): Promise<{ manifest: Manifest; stale: boolean }> {
+    const { version, stale } = await this.resolveVersion(parsed, signal);
+    return { manifest: await this.manifests.get(resolvedVersion(parsed, version), signal), stale };
+  }
+
+  /** Pins and assembles the folder of `artifacts` (all of the version's, or a selection's own folder). */
+  private async loadArtifacts(manifest: Manifest, artifacts: Artifact[], stale: boolean, signal: AbortSignal | undefined): Promise<LoadedModel> {
+    const resolved = resolvedVersion(manifest, manifest.version);
+    assertNamesFitAFolder(resolved.ref, artifacts, 'loaded');
+    const whole = artifacts.length === manifest.artifacts.length;
+    const folder = this.layout.versionDir(resolved, resolved.version, whole ? undefined : selectionKey(artifacts.map((artifact) => artifact.name)));
+    const release = await this.pins.pin(folder, resolved.ref, artifacts.map((artifact) => artifact.digest));
+    try {
+      const downloadedBytes = await this.assembling.run(folder, () => this.assemble(resolved, manifest, artifacts, folder, signal));
+      const dir = join(folder, 'files');
+      const files = Object.fromEntries(artifacts.map((artifact) => [artifact.name, join(dir, ...artifact.name.split('/'))]));
+      return { ...resolved, manifest, artifacts, dir, files, downloadedBytes, stale, release };
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
   private async resolveVersion(parsed: ModelRef, signal: AbortSignal | undefined): Promise<{ version: number; stale: boolean }> {
@@ -156,28 +250,13 @@ export class Loader {
     }
   }
 
-  /** From memory, else from the cached version folder, else from the store. */
-  private async manifestOf(resolved: ResolvedVersion, signal: AbortSignal | undefined): Promise<Manifest> {
-    let manifest = this.manifests.get(resolved.ref);
-    if (!manifest) {
-      const path = this.layout.manifest(this.layout.versionDir(resolved, resolved.version));
-      // Missing, or damaged: the store's copy replaces it.
-      manifest = await readFile(path)
-        .then((bytes) => decodeManifest(bytes, path, resolved))
-        .catch(() => undefined);
-      manifest ??= await this.registry.readManifest(resolved, resolved.version, { signal });
-      this.manifests.set(resolved.ref, manifest);
-    }
-    return manifest;
-  }
-
   /** Every blob verified on disk, the version folder current, recency stamped; evicts when bytes came in. Resolves to the bytes downloaded. */
-  private async assemble(resolved: ResolvedVersion, manifest: Manifest, signal: AbortSignal | undefined): Promise<number> {
-    const blobs = await mapBounded(manifest.artifacts, this.options.concurrency, signal, (artifact, artifactSignal) =>
+  private async assemble(resolved: ResolvedVersion, manifest: Manifest, artifacts: Artifact[], folder: string, signal: AbortSignal | undefined): Promise<number> {
+    const blobs = await mapBounded(artifacts, this.options.concurrency, signal, (artifact, artifactSignal) =>
       this.blobCache.ensure(artifact, `${resolved.ref} artifact "${artifact.name}"`, artifactSignal),
     );
     const paths = blobs.map((blob) => blob.path);
-    await this.materializer.materialize(this.layout.versionDir(resolved, resolved.version), manifest, paths, resolved.ref);
+    await this.materializer.materialize(folder, manifest, paths, resolved.ref, artifacts);
     // Recency for the LRU lives in the blob's mtime: atime is often not kept (noatime, relatime).
     const now = new Date();
     await Promise.all(paths.map((path) => utimes(path, now, now).catch(() => {}))); // gone meanwhile: the version folder's links still hold the bytes
@@ -194,35 +273,6 @@ export class Loader {
       }
     }
     return downloadedBytes;
-  }
-
-  /** Pins in memory and in this loader's lease file, which loaders in other processes respect. */
-  private async pin(ref: string, manifest: Manifest): Promise<() => void> {
-    const pin = this.pins.get(ref) ?? { count: 0, digests: manifest.artifacts.map((artifact) => artifact.digest) };
-    pin.count++;
-    this.pins.set(ref, pin);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      if (--pin.count > 0 || this.pins.get(ref) !== pin) return; // still held, or already dropped by close()
-      this.pins.delete(ref);
-      // A lease a little longer than needed only delays an eviction: no need to wait, nor to fail.
-      this.leases.update(this.pinnedDigests()).catch((error: unknown) => this.options.onWarning(`Updating the loader's pin lease failed: ${(error as Error).message}`, error));
-    };
-    if (pin.count === 1) {
-      try {
-        await this.leases.update(this.pinnedDigests());
-      } catch (error) {
-        release();
-        throw error;
-      }
-    }
-    return release;
-  }
-
-  private pinnedDigests(): Set<Digest> {
-    return new Set([...this.pins.values()].flatMap((pin) => pin.digests));
   }
 
   /** A store failure means the cache lacked something: say so, keeping the store's details. */

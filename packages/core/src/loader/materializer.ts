@@ -23,15 +23,20 @@ export class Materializer {
     private readonly linkFile: (existing: string, created: string) => Promise<void> = link,
   ) {}
 
-  /** The version folder, built or rebuilt unless it is already current. `blobPaths` is parallel to `manifest.artifacts`. */
-  async materialize(dir: string, manifest: Manifest, blobPaths: string[], label: string): Promise<void> {
-    if (await this.isCurrent(dir, manifest, blobPaths, label)) return;
+  /**
+   * The version folder of `artifacts` (every artifact by default), built or rebuilt unless it is
+   * already current. `blobPaths` is parallel to `artifacts`. A folder of some of the artifacts
+   * lists them in `artifacts.json`, which eviction reads to know which blobs it links.
+   */
+  async materialize(dir: string, manifest: Manifest, blobPaths: string[], label: string, artifacts: readonly Artifact[] = manifest.artifacts): Promise<void> {
+    if (await this.isCurrent(dir, artifacts, blobPaths, label)) return;
     await mkdir(this.layout.tmp, { recursive: true });
     const built = await mkdtemp(join(this.layout.tmp, 'version-'));
     try {
       await writeFile(this.layout.manifest(built), JSON.stringify(manifest, null, 2));
-      await Promise.all(manifest.artifacts.map((artifact, index) => this.place(blobPaths[index]!, this.layout.artifact(built, artifact.name))));
-      await this.publish(built, dir, manifest, blobPaths, label);
+      if (artifacts.length < manifest.artifacts.length) await writeFile(this.layout.selection(built), JSON.stringify(artifacts.map((artifact) => artifact.name)));
+      await Promise.all(artifacts.map((artifact, index) => this.place(blobPaths[index]!, this.layout.artifact(built, artifact.name))));
+      await this.publish(built, dir, artifacts, blobPaths, label);
     } finally {
       await rm(built, { recursive: true, force: true });
     }
@@ -42,11 +47,11 @@ export class Materializer {
    * filesystem cannot link, a copy that passes the verify policy. A link to an older copy of a
    * blob (dropped as corrupt, re-downloaded) makes the folder stale.
    */
-  async isCurrent(dir: string, manifest: Manifest, blobPaths: string[], label: string): Promise<boolean> {
+  async isCurrent(dir: string, artifacts: readonly Artifact[], blobPaths: string[], label: string): Promise<boolean> {
     if (!(await exists(this.layout.manifest(dir)))) return false;
     const linked = await this.linksSupported();
     const current = await Promise.all(
-      manifest.artifacts.map(async (artifact: Artifact, index) => {
+      artifacts.map(async (artifact, index) => {
         const path = this.layout.artifact(dir, artifact.name);
         if (!linked) return (await this.verifier.check(path, artifact, `${label} artifact "${artifact.name}"`)) === 'ok';
         const [file, blob] = await Promise.all([stat(path).catch(() => undefined), stat(blobPaths[index]!).catch(() => undefined)]);
@@ -67,7 +72,7 @@ export class Materializer {
   }
 
   /** Renames `built` onto `dir`; a stale folder there is moved aside first, a current one (another process's) is kept. */
-  private async publish(built: string, dir: string, manifest: Manifest, blobPaths: string[], label: string): Promise<void> {
+  private async publish(built: string, dir: string, artifacts: readonly Artifact[], blobPaths: string[], label: string): Promise<void> {
     await mkdir(dirname(dir), { recursive: true });
     for (let attempt = 0; ; attempt++) {
       try {
@@ -76,7 +81,7 @@ export class Materializer {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
-        if (await this.isCurrent(dir, manifest, blobPaths, label)) return;
+        if (await this.isCurrent(dir, artifacts, blobPaths, label)) return;
         if (attempt === 2) throw error;
       }
       await removeDir(dir, this.layout.tmp);

@@ -18,13 +18,16 @@ export type VerifyPolicy = (typeof VERIFY_POLICIES)[number];
 
 export type LoaderWarning = (message: string, cause?: unknown) => void;
 
+/** A limit of the loader cache, in bytes. */
+export const cacheLimitSchema = z.number().int().nonnegative();
+
 export const loaderOptionsSchema = z.strictObject({
   /** The registry to load from: a `Registry`, or any object with its read API. */
   registry: z.custom<RegistryReadApi>(isRegistryReadApi, { message: 'must be a Registry, e.g. createRegistry({ backend }), or an object with its read API' }),
   /** Folder of the disk cache; processes on one host may share it. */
   cacheDir: z.string().min(1),
-  /** Blob bytes kept on disk before the least recently used versions are evicted. @default 10 GiB */
-  maxCacheBytes: z.number().int().nonnegative().default(10 * 1024 * MIB),
+  /** Blob bytes kept on disk before the least recently used versions are evicted; `setCacheLimit` changes it later. @default 10 GiB */
+  maxCacheBytes: cacheLimitSchema.default(10 * 1024 * MIB),
   /** How long `@alias` and `@latest` resolutions are trusted without asking the store. @default 60_000 */
   aliasTtlMs: z.number().int().nonnegative().default(60_000),
   /** Parsed manifests kept in memory. @default 100 */

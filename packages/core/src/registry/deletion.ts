@@ -118,19 +118,20 @@ export type PurgeScope = { store: string; product?: string | undefined; type?: s
 
 const SCOPE_FORMAT = 'expected "store", "store/product" or "store/product/type"';
 
-function parseScope(input: string | PurgeScope): PurgeScope {
+/** Checks a scope given as text or parts; `command` names the caller in the error. */
+export function parseScope(input: string | PurgeScope, command = 'purge'): PurgeScope {
   const parts = typeof input === 'string' ? input.split('/') : [input.store, input.product, input.type].filter((part) => part !== undefined);
   if (typeof input !== 'string' && input.type !== undefined && input.product === undefined) {
-    throw new InvalidInputError(`Invalid purge scope ${JSON.stringify(input)}: a type needs its product; ${SCOPE_FORMAT}.`);
+    throw new InvalidInputError(`Invalid ${command} scope ${JSON.stringify(input)}: a type needs its product; ${SCOPE_FORMAT}.`);
   }
   if (parts.length < 1 || parts.length > 3 || parts.some((part) => part === '') || (typeof input === 'string' && input.includes('@'))) {
-    throw new InvalidInputError(`Invalid purge scope ${JSON.stringify(input)}: ${SCOPE_FORMAT}.`);
+    throw new InvalidInputError(`Invalid ${command} scope ${JSON.stringify(input)}: ${SCOPE_FORMAT}.`);
   }
   const [store, product, type] = parts as [string, string?, string?];
   (['store', 'product', 'type'] as const).forEach((kind, index) => parts[index] !== undefined && encodeId(parts[index]!, kind));
   return { store, product, type };
 }
 
-function scopeLabel(scope: PurgeScope): string {
+export function scopeLabel(scope: PurgeScope): string {
   return [scope.store, scope.product, scope.type].filter((part) => part !== undefined).join('/');
 }

@@ -1,9 +1,9 @@
 import type { BlobStore, PreparedBlob, StoredBlob } from '../blobs/blob-store.js';
 import { prepareSource } from '../blobs/sources.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
 import { type ModelName, formatName } from '../format/keys.js';
 import type { Artifact, Dependency, JsonValue, Manifest } from '../format/manifest.js';
-import { PushLease } from '../maintenance/push-lease.js';
+import { writeUnderLease } from '../maintenance/leased-write.js';
 import { type RefInput, formatRef, parseRef } from '../format/refs.js';
 import { mapBounded } from '../util/concurrency.js';
 import type { ResolvedRegistryConfig } from './config.js';
@@ -55,46 +55,31 @@ export async function publishVersion(
       options.onProgress?.({ type: 'artifact-start', artifact: artifact.name, size });
       prepared[index] = await publisher.blobs.prepare(source, { signal, onBytes: reportBytes(options.onProgress, artifact.name, size) });
     });
-    const lease = await PushLease.acquire(publisher.store, publisher.keys, prepared.map((blob) => blob.digest), options.signal);
-    try {
-      const stored = await mapBounded(input.artifacts, publisher.settings.concurrency, options.signal, async (artifact, signal, index) => {
-        const blob = await prepared[index]!.store({ signal, onBytes: reportBytes(options.onProgress, artifact.name, prepared[index]!.size) });
-        options.onProgress?.({ type: 'artifact-done', artifact: artifact.name, size: blob.size, transferredBytes: blob.uploadedBytes });
-        return blob;
-      });
-      await lease.confirm(options.signal);
-      const manifest = await commitManifest(publisher, name, draftOf(input, name, stored, typeConfig?.defaultParams, dependencies), explicitVersion, options.signal);
-      if (!lease.heldUntilNow()) await restoreAfterStall(publisher, manifest, prepared, options.signal);
-      return {
-        ...resolvedVersion(name, manifest.version),
-        manifest,
-        uploadedBytes: stored.reduce((sum, blob) => sum + blob.uploadedBytes, 0),
-        reusedArtifacts: input.artifacts.filter((_, index) => stored[index]!.reused).map((artifact) => artifact.name),
-      };
-    } finally {
-      await lease.release();
-    }
+    const digests = prepared.map((blob) => blob.digest);
+    let stored: StoredBlob[] = [];
+    const manifest = await writeUnderLease(publisher.store, publisher.keys, digests, {
+      storeBlobs: async (signal) => {
+        stored = await mapBounded(input.artifacts, publisher.settings.concurrency, signal, async (artifact, blobSignal, index) => {
+          const blob = await prepared[index]!.store({ signal: blobSignal, onBytes: reportBytes(options.onProgress, artifact.name, prepared[index]!.size) });
+          options.onProgress?.({ type: 'artifact-done', artifact: artifact.name, size: blob.size, transferredBytes: blob.uploadedBytes });
+          return blob;
+        });
+      },
+      commit: () => commitManifest(publisher, name, draftOf(input, name, stored, typeConfig?.defaultParams, dependencies), explicitVersion, options.signal),
+      storeAgain: async (signal) => {
+        await mapBounded(prepared, publisher.settings.concurrency, signal, (blob, blobSignal) => blob.store({ signal: blobSignal }));
+      },
+      withdraw: (committed) => publisher.store.delete([publisher.keys.manifestKey(committed, committed.version)]),
+      describe: (committed) => formatRef(committed),
+    }, options.signal);
+    return {
+      ...resolvedVersion(name, manifest.version),
+      manifest,
+      uploadedBytes: stored.reduce((sum, blob) => sum + blob.uploadedBytes, 0),
+      reusedArtifacts: input.artifacts.filter((_, index) => stored[index]!.reused).map((artifact) => artifact.name),
+    };
   } finally {
     await Promise.all(prepared.map((blob) => blob?.release()));
-  }
-}
-
-/**
- * The commit landed after the lease could have gone stale (the process stalled), so a gc may have
- * deleted a blob in between: with a new lease, once no gc is deleting, every blob is stored again
- * where it is missing. When that is impossible the version is withdrawn, never reported committed.
- */
-async function restoreAfterStall(publisher: Publisher, manifest: Manifest, prepared: PreparedBlob[], signal: AbortSignal | undefined): Promise<void> {
-  const lease = await PushLease.acquire(publisher.store, publisher.keys, prepared.map((blob) => blob.digest), signal);
-  try {
-    await mapBounded(prepared, publisher.settings.concurrency, signal, (blob, blobSignal) => blob.store({ signal: blobSignal }));
-  } catch (error) {
-    await publisher.store.delete([publisher.keys.manifestKey(manifest, manifest.version)]);
-    throw new ConflictError(`${formatRef(manifest)} was withdrawn: the push stalled past its lease and a blob it needs is gone (${(error as Error).message}). Push again.`, {
-      cause: error,
-    });
-  } finally {
-    await lease.release();
   }
 }
 

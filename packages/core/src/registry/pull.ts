@@ -3,15 +3,18 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { RangedDownloadSettings } from '../blobs/ranged-download.js';
-import { IntegrityError, InvalidInputError, NotFoundError } from '../errors.js';
+import { IntegrityError, InvalidInputError } from '../errors.js';
 import { encodeId } from '../format/ids.js';
 import type { Artifact, Manifest } from '../format/manifest.js';
-import { type RefInput, formatRef, parsePinnedRef } from '../format/refs.js';
+import type { ModelName } from '../format/keys.js';
+import { type RefInput, formatRef } from '../format/refs.js';
+import { type ArtifactSelection, findArtifact, groupByFold, selectArtifacts, selectFoldArtifacts } from '../selection/artifact-selection.js';
+import { type ClosurePart, dependencyClosure } from '../selection/dependency-closure.js';
 import { mapBounded } from '../util/concurrency.js';
 import { reportBytes } from './progress.js';
 import { artifactNameClash } from './push-input.js';
 import { type VersionReader, resolvedVersion } from './version-reader.js';
-import type { CallOptions, FoldSet, PullOptions, PullResult, StackPull } from './types.js';
+import type { CallOptions, FoldSet, PullOptions, PullResult, StackPull, TransferOptions } from './types.js';
 
 export interface Puller {
   reader: VersionReader;
@@ -33,33 +36,60 @@ async function manifestOf(reader: VersionReader, target: PullTarget, options: Ca
 }
 
 /**
- * Downloads every artifact (or the named ones) into `dir`, each verified against its digest. All or
- * nothing: the files land in a staging folder inside `dir` and move into place only once every one
- * is verified; on any failure `dir` (created if missing) holds what it held before.
+ * Downloads the selected artifacts (every one by default) into `dir`, each verified against its
+ * digest. All or nothing: see `pullFiles`.
  */
 export async function pullVersion(puller: Puller, target: PullTarget, dir: string, options: PullOptions): Promise<PullResult> {
   const manifest = await manifestOf(puller.reader, target, options);
+  return pullArtifacts(puller, manifest, selectArtifacts(manifest, options), dir, options);
+}
+
+type FileTransferOptions = TransferOptions & Pick<PullOptions, 'durable'>;
+
+async function pullArtifacts(puller: Puller, manifest: Manifest, artifacts: readonly Artifact[], dir: string, options: FileTransferOptions): Promise<PullResult> {
   const resolved = resolvedVersion(manifest, manifest.version);
-  const wanted = options.artifacts === undefined ? manifest.artifacts : selectArtifacts(manifest, options.artifacts);
-  assertNamesFitAFolder(resolved.ref, wanted, 'pulled');
+  assertNamesFitAFolder(resolved.ref, artifacts, 'pulled');
+  await pullFiles(puller, artifacts.map((artifact) => plannedFile(resolved.ref, artifact, '')), dir, options);
+  return { ...resolved, manifest, files: localPaths(dir, artifacts) };
+}
+
+/** One file of a pull: an artifact and where it goes, as a `/`-separated path inside the pull's folder. */
+interface PlannedFile {
+  artifact: Artifact;
+  path: string;
+  /** For messages: `<ref> artifact "<name>"`. */
+  label: string;
+}
+
+function plannedFile(ref: string, artifact: Artifact, folder: string): PlannedFile {
+  return { artifact, path: `${folder}${artifact.name}`, label: `${ref} artifact "${artifact.name}"` };
+}
+
+function localPaths(dir: string, artifacts: readonly Artifact[]): Record<string, string> {
+  return Object.fromEntries(artifacts.map((artifact) => [artifact.name, join(dir, ...artifact.name.split('/'))]));
+}
+
+/**
+ * Downloads every planned file, verified, into a staging folder inside `dir`, and moves them into
+ * place only once every one is: on any failure `dir` (created if missing) holds what it held before.
+ */
+async function pullFiles(puller: Puller, files: readonly PlannedFile[], dir: string, options: FileTransferOptions): Promise<void> {
   await mkdir(dir, { recursive: true });
   const staging = await mkdtemp(join(dir, '.modelreg-pull-'));
   try {
-    await mapBounded(wanted, puller.settings.concurrency, options.signal, async (artifact, signal) => {
-      const { name, size } = artifact;
+    await mapBounded(files, puller.settings.concurrency, options.signal, async ({ artifact, path: name, label }, signal) => {
+      const { size } = artifact;
       const path = join(staging, 'new', ...name.split('/'));
       await mkdir(dirname(path), { recursive: true });
       options.onProgress?.({ type: 'artifact-start', artifact: name, size });
       const onBytes = reportBytes(options.onProgress, name, size);
-      await puller.blobs.downloadToNewFile(artifact, `${resolved.ref} artifact "${name}"`, path, { ...puller.settings, signal, onBytes, durable: options.durable ?? false });
+      await puller.blobs.downloadToNewFile(artifact, label, path, { ...puller.settings, signal, onBytes, durable: options.durable ?? false });
       options.onProgress?.({ type: 'artifact-done', artifact: name, size, transferredBytes: size });
     });
-    await moveIntoPlace(staging, dir, wanted.map((artifact) => artifact.name), resolved.ref);
+    await moveIntoPlace(staging, dir, files);
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-  const files = Object.fromEntries(wanted.map((artifact) => [artifact.name, join(dir, ...artifact.name.split('/'))]));
-  return { ...resolved, manifest, files };
 }
 
 /** Errors of a rename whose target is blocked by a folder, or by a file where a folder must go. */
@@ -70,13 +100,13 @@ const IN_THE_WAY = new Set(['EISDIR', 'ENOTDIR', 'ENOTEMPTY', 'EEXIST']);
  * as a hard link (or copy) in `staging/old` until every rename has succeeded, so a failure midway
  * puts back exactly what was there.
  */
-async function moveIntoPlace(staging: string, dir: string, names: readonly string[], ref: string): Promise<void> {
+async function moveIntoPlace(staging: string, dir: string, files: readonly PlannedFile[]): Promise<void> {
   const undo: Array<() => Promise<void>> = [];
-  let current = '';
+  let current: PlannedFile | undefined;
   try {
-    for (const name of names) {
-      current = name;
-      const segments = name.split('/');
+    for (const file of files) {
+      current = file;
+      const segments = file.path.split('/');
       const [from, to, old] = [join(staging, 'new', ...segments), join(dir, ...segments), join(staging, 'old', ...segments)];
       const createdFolder = await mkdir(dirname(to), { recursive: true });
       if (createdFolder !== undefined) undo.push(() => rm(createdFolder, { recursive: true, force: true }));
@@ -89,9 +119,10 @@ async function moveIntoPlace(staging: string, dir: string, names: readonly strin
     for (const step of undo.reverse()) await step().catch(() => {}); // best effort: the first failure is the one to report
     const code = (error as NodeJS.ErrnoException).code;
     if (!IN_THE_WAY.has(code ?? '')) throw error;
+    const target = join(dir, ...current!.path.split('/'));
     throw new InvalidInputError(
-      `Cannot put ${ref} artifact "${current}" at ${join(dir, ...current.split('/'))}: something in the folder is in the way (${code}). Nothing was pulled; pull into an empty folder or move it aside.`,
-      { key: ref, cause: error },
+      `Cannot put ${current!.label} at ${target}: something in the folder is in the way (${code}). Nothing was pulled; pull into an empty folder or move it aside.`,
+      { key: target, cause: error },
     );
   }
 }
@@ -116,38 +147,50 @@ export async function openArtifact(puller: Puller, target: PullTarget, artifactN
   return puller.blobs.open(artifact, `${formatRef(manifest)} artifact "${artifact.name}"`, options);
 }
 
-/** Pulls the artifacts of every fold, grouped and sorted by fold number. */
-export async function pullFolds(puller: Puller, target: PullTarget, dir: string, options: Omit<PullOptions, 'artifacts'>): Promise<FoldSet[]> {
+/** Pulls the per-fold artifacts (of the selection, if any), grouped and sorted by fold number. */
+export async function pullFolds(puller: Puller, target: PullTarget, dir: string, options: PullOptions): Promise<FoldSet[]> {
   const manifest = await manifestOf(puller.reader, target, options);
-  const folded = manifest.artifacts.filter((artifact) => artifact.fold !== undefined);
-  if (folded.length === 0) throw new NotFoundError(`${formatRef(manifest)} has no per-fold artifacts.`);
-  const pulled = await pullVersion(puller, manifest, dir, { ...options, artifacts: folded.map((artifact) => artifact.name) });
-  const folds = [...new Set(folded.map((artifact) => artifact.fold!))].sort((a, b) => a - b);
-  return folds.map((fold) => {
-    const artifacts = folded.filter((artifact) => artifact.fold === fold);
-    return { fold, artifacts, files: Object.fromEntries(artifacts.map((artifact) => [artifact.name, pulled.files[artifact.name]!])) };
-  });
+  const folded = selectFoldArtifacts(manifest, options);
+  const pulled = await pullArtifacts(puller, manifest, folded, dir, options);
+  return groupByFold(folded, pulled.files);
+}
+
+/** The selected artifacts of a version (every one by default) with everything they depend on, dependencies first. */
+export async function closureOf(puller: Puller, target: PullTarget, options: CallOptions & ArtifactSelection): Promise<ClosurePart[]> {
+  const manifest = await manifestOf(puller.reader, target, options);
+  const selected = selectArtifacts(manifest, options);
+  return dependencyClosure(manifest, selected, (version, signal) => puller.reader.readManifest(version, version.version, { signal }), options.signal);
 }
 
 /**
- * Pulls a stacking meta-model and, after it, each source model version it depends on, in the
- * declared order, into `dir/sources/<store>/<product>/<type>/<version>`.
+ * Pulls the selected artifacts of a version (a stacking meta-model, say) with everything they
+ * depend on, transitively (see `dependencyClosure`): the version's files into `dir`, each
+ * dependency version's into `dir/sources/<store>/<product>/<type>/<version>`. All or nothing
+ * across the whole closure. `target` may be a closure already computed with `closureOf`.
  */
-export async function pullStack(puller: Puller, target: PullTarget, dir: string, options: Omit<PullOptions, 'artifacts'>): Promise<StackPull> {
-  const meta = await pullVersion(puller, target, dir, options);
-  const sources: StackPull['sources'] = [];
-  for (const dependency of meta.manifest.dependencies) {
-    const source = parsePinnedRef(dependency.ref);
-    const sourceDir = join(dir, 'sources', encodeId(source.store, 'store'), encodeId(source.product, 'product'), encodeId(source.type, 'type'), String(source.version));
-    sources.push({ role: dependency.role, pulled: await pullVersion(puller, source, sourceDir, options) });
+export async function pullStack(puller: Puller, target: PullTarget | ClosurePart[], dir: string, options: PullOptions): Promise<StackPull> {
+  const parts = Array.isArray(target) ? target : await closureOf(puller, target, options);
+  const placed = parts.map((part, index) => ({ part, folder: index === parts.length - 1 ? '' : `${sourcesFolder(part.manifest)}/` }));
+  const root = parts.at(-1)!; // the version asked for comes after its dependencies
+  const files = placed.flatMap(({ part, folder }) => part.artifacts.map((artifact) => plannedFile(part.ref, artifact, folder)));
+  const clash = artifactNameClash(files.map((file) => file.path));
+  if (clash) {
+    throw new IntegrityError(`${root.ref} and its dependencies cannot be pulled into one folder: ${clash} Pull the versions one at a time.`, { key: root.ref });
   }
-  return { meta, sources };
+  await pullFiles(puller, files, dir, options);
+  const result = ({ part, folder }: (typeof placed)[number]): PullResult => ({
+    ...resolvedVersion(part.manifest, part.manifest.version),
+    manifest: part.manifest,
+    files: localPaths(join(dir, ...folder.split('/')), part.artifacts),
+  });
+  return {
+    meta: result(placed.at(-1)!),
+    sources: placed.slice(0, -1).map((entry) => ({ role: entry.part.dependency!.role, via: entry.part.dependency!.via, pulled: result(entry) })),
+  };
 }
 
-/** The named artifacts, in manifest order; fails on a name the version does not have. */
-function selectArtifacts(manifest: Manifest, names: readonly string[]): Artifact[] {
-  const selected = new Set(names.map((name) => findArtifact(manifest, name)));
-  return manifest.artifacts.filter((artifact) => selected.has(artifact));
+function sourcesFolder(name: ModelName & { version: number }): string {
+  return ['sources', encodeId(name.store, 'store'), encodeId(name.product, 'product'), encodeId(name.type, 'type'), String(name.version)].join('/');
 }
 
 /**
@@ -163,14 +206,4 @@ export function assertNamesFitAFolder(ref: string, artifacts: readonly Artifact[
       { key: ref },
     );
   }
-}
-
-export function findArtifact(manifest: Manifest, artifactName: string): Artifact {
-  const artifact = manifest.artifacts.find((candidate) => candidate.name === artifactName);
-  if (!artifact) {
-    throw new NotFoundError(
-      `${formatRef(manifest)} has no artifact "${artifactName}"; it has: ${manifest.artifacts.map((a) => a.name).join(', ')}.`,
-    );
-  }
-  return artifact;
 }

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
-import { BlobStore } from '../blobs/blob-store.js';
+import type { BlobStore } from '../blobs/blob-store.js';
 import type { Digest } from '../format/digest.js';
 import type { DownloadOptions } from '../blobs/blob-store.js';
-import { KeyScheme, type LineFilter, type ModelName } from '../format/keys.js';
+import type { LineFilter, ModelName } from '../format/keys.js';
 import type { Manifest } from '../format/manifest.js';
 import { type RefInput, parseName } from '../format/refs.js';
 import { type GcOptions, type GcReport, collectGarbage } from '../maintenance/gc.js';
@@ -11,20 +11,22 @@ import type { ManifestScan, UnreadableEntry } from '../maintenance/manifest-scan
 import { type RetainOptions, type RetainReport, retainVersions } from '../maintenance/retention.js';
 import { type RegistryStats, registryStats } from '../maintenance/stats.js';
 import { type VerifyReport, verifyBlobs } from '../maintenance/verify.js';
-import { GuardedStore } from '../store/guarded-store.js';
-import { AliasBook } from './alias-book.js';
+import type { AliasBook } from './alias-book.js';
 import { DEFAULT_METRIC_DIRECTIONS, compareManifests } from './compare.js';
-import { type RegistryConfig, type ResolvedRegistryConfig, parseRegistryConfig } from './config.js';
+import type { RegistryConfig, ResolvedRegistryConfig } from './config.js';
 import { type DeleteVersionOptions, type DeletedVersion, type Deletion, type PurgeOptions, type PurgeReport, type PurgeScope, deleteVersion, purge } from './deletion.js';
 import { type Publisher, publishVersion } from './publish.js';
-import { type PullTarget, type Puller, openArtifact, pullFolds, pullStack, pullVersion } from './pull.js';
+import { type PullTarget, type Puller, closureOf, openArtifact, pullFolds, pullStack, pullVersion } from './pull.js';
+import type { ArtifactSelection } from '../selection/artifact-selection.js';
+import type { ClosurePart } from '../selection/dependency-closure.js';
 import type { ArtifactInput, PushMeta } from './push-input.js';
 import type {
   AliasInfo, CallOptions, Comparison, FoldSet, ListFilter, PullOptions, PullResult, PushResult, ResolvedVersion, ScanCallOptions, StackPull,
   TransferOptions, VersionInfo,
 } from './types.js';
-import { VersionReader } from './version-reader.js';
-import { WriteGuard } from './write-guard.js';
+import { registryParts } from './parts.js';
+import type { VersionReader } from './version-reader.js';
+import type { WriteGuard } from './write-guard.js';
 
 type AliasOptions = CallOptions & { reason?: string };
 
@@ -51,19 +53,18 @@ export class Registry {
   readonly #deletion: Deletion;
 
   constructor(config: RegistryConfig) {
-    const settings = (this.#settings = parseRegistryConfig(config));
-    const store = new GuardedStore(settings.backend);
-    const keys = new KeyScheme(settings.prefix);
-    this.location = keys.prefix === '' ? store.description : `${store.description} (prefix ${keys.prefix})`;
-    this.#blobs = new BlobStore(store, keys, { tempDir: settings.tempDir });
-    this.#aliases = new AliasBook(store, keys, settings.aliasHistoryLimit);
-    const reader = (this.#reader = new VersionReader(store, keys, this.#aliases, settings.concurrency));
-    this.#writeGuard = new WriteGuard(store, settings.allowUnsafeStore);
+    const { settings, store, keys, location, blobs, aliases, reader, writeGuard } = registryParts(config);
+    this.#settings = settings;
+    this.location = location;
+    this.#blobs = blobs;
+    this.#aliases = aliases;
+    this.#reader = reader;
+    this.#writeGuard = writeGuard;
     this.#scan = { store, keys, concurrency: settings.concurrency, readManifest: (name, version, options) => reader.readManifest(name, version, options) };
     const latestVersion = (name: ModelName, signal: AbortSignal | undefined) => reader.latestVersion(name, signal);
-    this.#publisher = { store, keys, reader, blobs: this.#blobs, writeGuard: this.#writeGuard, settings, latestVersion };
-    this.#puller = { reader, blobs: this.#blobs, settings };
-    this.#deletion = { store, keys, reader, aliases: this.#aliases, scan: this.#scan };
+    this.#publisher = { store, keys, reader, blobs, writeGuard, settings, latestVersion };
+    this.#puller = { reader, blobs, settings };
+    this.#deletion = { store, keys, reader, aliases, scan: this.#scan };
   }
 
   // Writing
@@ -127,7 +128,7 @@ export class Registry {
     return this.#reader.list(filter, { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable });
   }
 
-  /** Downloads every artifact (or the named ones) into `dir`, each verified; give a manifest already read to skip reading it again. */
+  /** Downloads the selected artifacts (every one by default) into `dir`, each verified, all or nothing; give a manifest already read to skip reading it again. */
   pull(target: PullTarget, dir: string, options: PullOptions = {}): Promise<PullResult> {
     return pullVersion(this.#puller, target, dir, options);
   }
@@ -137,16 +138,27 @@ export class Registry {
     return openArtifact(this.#puller, target, artifactName, options);
   }
 
-  /** Pulls the artifacts of every fold, grouped and sorted by fold number. */
-  pullFolds(target: PullTarget, dir: string, options: Omit<PullOptions, 'artifacts'> = {}): Promise<FoldSet[]> {
+  /** Pulls the per-fold artifacts (of the selection, if any), grouped and sorted by fold number. */
+  pullFolds(target: PullTarget, dir: string, options: PullOptions = {}): Promise<FoldSet[]> {
     return pullFolds(this.#puller, target, dir, options);
   }
 
   /**
-   * Pulls a stacking meta-model and, after it, each source model version it depends on, in the
-   * declared order, into `dir/sources/<store>/<product>/<type>/<version>`.
+   * The selected artifacts of a version (every one by default) with everything they depend on:
+   * `dependsOn` inside a version, and whole dependency versions, transitively; dependencies first.
+   * `DependencyCycleError` when the recorded dependencies loop.
    */
-  pullStack(target: PullTarget, dir: string, options: Omit<PullOptions, 'artifacts'> = {}): Promise<StackPull> {
+  dependencyClosure(target: PullTarget, options: CallOptions & ArtifactSelection = {}): Promise<ClosurePart[]> {
+    return closureOf(this.#puller, target, options);
+  }
+
+  /**
+   * Pulls the selected artifacts of a version (a stacking meta-model, say) with everything they
+   * depend on (see `dependencyClosure`, whose result it also takes): the version's files into
+   * `dir`, each dependency version into `dir/sources/<store>/<product>/<type>/<version>`. All or
+   * nothing across the whole closure.
+   */
+  pullStack(target: PullTarget | ClosurePart[], dir: string, options: PullOptions = {}): Promise<StackPull> {
     return pullStack(this.#puller, target, dir, options);
   }
 

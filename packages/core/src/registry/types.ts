@@ -2,10 +2,11 @@ import type { DownloadOptions } from '../blobs/blob-store.js';
 import type { Digest } from '../format/digest.js';
 import type { AliasDocument } from '../format/alias-document.js';
 import type { LineFilter, ModelName } from '../format/keys.js';
-import type { Artifact, Manifest } from '../format/manifest.js';
+import type { Manifest } from '../format/manifest.js';
 import type { RefInput } from '../format/refs.js';
 import type { UnreadableEntry } from '../maintenance/manifest-scan.js';
 import type { ManifestComparison } from './compare.js';
+import type { ArtifactSelection } from '../selection/artifact-selection.js';
 
 export interface CallOptions {
   signal?: AbortSignal | undefined;
@@ -27,9 +28,8 @@ export interface TransferOptions extends CallOptions {
   onProgress?: ((event: ProgressEvent) => void) | undefined;
 }
 
-export interface PullOptions extends TransferOptions {
-  /** Only these artifacts. @default every artifact */
-  artifacts?: string[] | undefined;
+/** Which artifacts to pull (`artifacts`, `kinds`, `folds`, `branch`): see `ArtifactSelection`. @default every artifact */
+export interface PullOptions extends TransferOptions, ArtifactSelection {
   /**
    * fsync each file before renaming it into place, so pulled files survive a power loss. Off by
    * default: every file is verified before it appears, so a crashed or failed pull never leaves a
@@ -95,16 +95,12 @@ export interface Comparison extends ManifestComparison {
   b: ResolvedVersion;
 }
 
-export interface FoldSet {
-  fold: number;
-  files: Record<string, string>;
-  artifacts: Artifact[];
-}
+export type { FoldSet } from '../selection/artifact-selection.js';
 
 export interface StackPull {
   meta: PullResult;
-  /** The source model versions, in the order the manifest declares them. */
-  sources: Array<{ role: string; pulled: PullResult }>;
+  /** Every version the meta-model needs, transitively, dependencies first; `via` is the version that declared it, with `role`. */
+  sources: Array<{ role: string; via: string; pulled: PullResult }>;
 }
 
 /** The read API a loader needs; `Registry` implements it, and so may a wrapper around one. */

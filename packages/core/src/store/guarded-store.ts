@@ -1,7 +1,7 @@
 import { BackendError, InvalidInputError, ModelregError, throwIfAborted } from '../errors.js';
 import type {
-  GetOptions, GetResult, IncompleteWrite, ListEntry, ListOptions, ObjectInfo, ObjectStore, OperationOptions, PutBody, PutOptions, PutResult, StagedWrite,
-  StoreCapabilities,
+  GetOptions, GetResult, IncompleteWrite, ListEntry, ListOptions, ObjectInfo, ObjectStore, OperationOptions, PutBody, PutOptions, PutResult, StagedFile,
+  StagedWrite, StoreCapabilities,
 } from './object-store.js';
 
 /** Keys are relative, `/`-separated, with no empty, `.` or `..` segment. */
@@ -104,6 +104,32 @@ export class GuardedStore implements ObjectStore {
           discard: () => guard(this.inner, undefined, undefined, () => staged.discard()),
         };
       });
+  }
+
+  get stageFile(): ObjectStore['stageFile'] {
+    const stageFile = this.inner.stageFile?.bind(this.inner);
+    if (!stageFile) return undefined;
+    return (sourcePath: string, options: OperationOptions = {}) =>
+      guard(this.inner, undefined, options.signal, async (): Promise<StagedFile> => {
+        const staged = await stageFile(sourcePath, options);
+        return {
+          path: staged.path,
+          commit: (key) => {
+            assertValidKey(key);
+            return guard(this.inner, key, undefined, () => staged.commit(key));
+          },
+          discard: () => guard(this.inner, undefined, undefined, () => staged.discard()),
+        };
+      });
+  }
+
+  get copyToFile(): ObjectStore['copyToFile'] {
+    const copy = this.inner.copyToFile?.bind(this.inner);
+    if (!copy) return undefined;
+    return (key: string, path: string, options: OperationOptions = {}) => {
+      assertValidKey(key);
+      return guard(this.inner, key, options.signal, () => copy(key, path, options));
+    };
   }
 
   get listIncompleteWrites(): ObjectStore['listIncompleteWrites'] {

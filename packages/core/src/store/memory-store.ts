@@ -19,7 +19,7 @@ interface StoredObject {
  * Conditional writes are atomic because every check and write happens in one turn of the event loop.
  */
 export class MemoryStore implements ObjectStore {
-  readonly capabilities: StoreCapabilities = { conditionalWrites: true, staging: false, boundedMemory: false };
+  readonly capabilities: StoreCapabilities = { conditionalWrites: true, staging: false, boundedMemory: false, fileCopy: false };
   readonly description = 'memory store';
   private readonly objects = new Map<string, StoredObject>();
 

@@ -75,6 +75,16 @@ export interface StagedWrite {
   discard(): Promise<void>;
 }
 
+/** A local file copied into the store's staging area by the kernel (see `ObjectStore.stageFile`). */
+export interface StagedFile {
+  /** The staged copy: read it (to hash what will be stored) before committing. */
+  readonly path: string;
+  /** Publish the copy under `key`, replacing any object there; durable first when the store is. */
+  commit(key: string): Promise<PutResult>;
+  /** Drop the copy. Safe to call after a failed or completed commit. */
+  discard(): Promise<void>;
+}
+
 export interface StoreCapabilities {
   /** `ifNoneMatch: '*'` and `ifMatch` are enforced atomically. The registry refuses to allocate versions without this. */
   conditionalWrites: boolean;
@@ -82,6 +92,11 @@ export interface StoreCapabilities {
   staging: boolean;
   /** Objects live outside the process heap, so a large body streams through in bounded memory. */
   boundedMemory: boolean;
+  /**
+   * `stageFile()` and `copyToFile()` are implemented: objects are files on this machine, so whole
+   * files are copied by the kernel (copy_file_range, or a reflink) without passing through the process.
+   */
+  fileCopy: boolean;
 }
 
 /**
@@ -105,6 +120,10 @@ export interface ObjectStore {
   touch(key: string, options?: OperationOptions): Promise<void>;
   /** Present when `capabilities.staging` is true. */
   stage?(options?: OperationOptions): Promise<StagedWrite>;
+  /** Present when `capabilities.fileCopy` is true: stages a kernel copy of the local file at `sourcePath`. */
+  stageFile?(sourcePath: string, options?: OperationOptions): Promise<StagedFile>;
+  /** Present when `capabilities.fileCopy` is true: copies the object into a new file at `path` (which must not exist). */
+  copyToFile?(key: string, path: string, options?: OperationOptions): Promise<void>;
   /**
    * Writes under `prefix` that started and never finished and still take space (incomplete
    * multipart uploads, temp files of crashed writers), for gc to remove and stats to report.

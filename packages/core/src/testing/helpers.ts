@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { InvalidInputError } from '../errors.js';
-import type { GetOptions, ListOptions, ObjectStore, OperationOptions, PutBody, PutOptions, StagedWrite } from '../store/object-store.js';
+import type { GetOptions, ListOptions, ObjectStore, OperationOptions, PutBody, PutOptions, StagedFile, StagedWrite } from '../store/object-store.js';
 
 /** A unique key prefix per test, so tests never see each other's objects. */
 export function randomPrefix(label = 't'): string {
@@ -61,6 +61,20 @@ export class PrefixedStore implements ObjectStore {
       const staged = await stage(options);
       return { stream: staged.stream, commit: (key: string) => staged.commit(this.prefix + key), discard: () => staged.discard() };
     };
+  }
+
+  get stageFile(): ((sourcePath: string, options?: OperationOptions) => Promise<StagedFile>) | undefined {
+    const stageFile = this.inner.stageFile?.bind(this.inner);
+    if (!stageFile) return undefined;
+    return async (sourcePath, options) => {
+      const staged = await stageFile(sourcePath, options);
+      return { path: staged.path, commit: (key: string) => staged.commit(this.prefix + key), discard: () => staged.discard() };
+    };
+  }
+
+  get copyToFile(): ((key: string, path: string, options?: OperationOptions) => Promise<void>) | undefined {
+    const copy = this.inner.copyToFile?.bind(this.inner);
+    return copy && ((key, path, options) => copy(this.prefix + key, path, options));
   }
 
   /** Deletes everything under the prefix. */

@@ -1,5 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AbortedError, NotFoundError, PreconditionFailedError } from '../errors.js';
@@ -310,6 +313,47 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         await pipeline(Readable.from([Buffer.from('dropped')]), dropped.stream);
         await dropped.discard();
         expect(names(await collect(store.list('')))).toEqual(['staged/key']);
+      });
+    });
+
+    describeWhen(!capabilities.fileCopy)('without kernel file copies', () => {
+      it('offers neither stageFile() nor copyToFile()', () => {
+        expect(backend.stageFile).toBeUndefined();
+        expect(backend.copyToFile).toBeUndefined();
+      });
+    });
+
+    describeWhen(capabilities.fileCopy)('kernel file copies', () => {
+      let folder: string;
+      beforeEach(async () => {
+        folder = await mkdtemp(join(tmpdir(), 'modelreg-file-copy-'));
+      });
+      afterEach(async () => {
+        await rm(folder, { recursive: true, force: true });
+      });
+
+      it('stages a copy of a local file that reads back before and after its commit, and leaves the source alone', async () => {
+        const source = join(folder, 'source.bin');
+        await writeFile(source, 'file bytes');
+        const staged = await store.stageFile!(source);
+        expect(await readFile(staged.path, 'utf8')).toBe('file bytes');
+        await writeFile(source, 'changed afterwards'); // the staged copy is independent of its source
+        await staged.commit('copied/key');
+        await staged.discard();
+        expect(await text(store, 'copied/key')).toBe('file bytes');
+
+        const dropped = await store.stageFile!(source);
+        await dropped.discard();
+        expect(names(await collect(store.list('')))).toEqual(['copied/key']);
+      });
+
+      it('copies an object into a new file, never over an existing one', async () => {
+        await store.put('object/key', Buffer.from('object bytes'));
+        const target = join(folder, 'target.bin');
+        await store.copyToFile!('object/key', target);
+        expect(await readFile(target, 'utf8')).toBe('object bytes');
+        await expect(store.copyToFile!('object/key', target)).rejects.toThrow();
+        await expect(store.copyToFile!('missing/key', join(folder, 'other.bin'))).rejects.toBeInstanceOf(NotFoundError);
       });
     });
   });

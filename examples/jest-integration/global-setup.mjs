@@ -1,0 +1,3 @@
+import { jestGlobalSetup } from '@modelreg/testing';
+
+export default jestGlobalSetup(['s3']);

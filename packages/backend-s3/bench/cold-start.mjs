@@ -1,0 +1,149 @@
+// A serverless cold start: a new process that imports modelreg, resolves `@production` and loads a
+// small model into an empty cache, next to a new process that imports the raw SDK and downloads
+// the same bytes with one GetObject. Both run against one S3 server in one run, alternating; then
+// both again as esbuild bundles, the way serverless functions are usually deployed, and the bundles'
+// sizes are reported.
+//
+//   pnpm bench:cold-start [-- --size-mib 5 --rounds 15]
+//
+// Uses the same server as the tests (MODELREG_TEST_S3_* variables, else MinIO when a Docker daemon
+// answers, else a native Ceph RADOS Gateway) and stops it afterwards.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { build } from 'esbuild';
+import { KeyScheme, createRegistry } from '@modelreg/core';
+import { PrefixedStore } from '@modelreg/core/testing/helpers';
+import { S3Store } from '@modelreg/backend-s3';
+import { startTestServers } from '@modelreg/testing';
+import { benchSettings } from '../../../bench/support/args.mjs';
+
+const settings = benchSettings({
+  usage: 'pnpm bench:cold-start [-- options]   (or: node packages/backend-s3/bench/cold-start.mjs [options], after pnpm build)',
+  about: 'Cold start of a loader process (import, resolve @production, load) against the raw SDK downloading the same bytes.',
+  options: {
+    'size-mib': { kind: 'integer', default: 5, help: 'size of the model in MiB' },
+    rounds: { kind: 'integer', default: 15, min: 3, help: 'alternating rounds; medians are reported' },
+  },
+});
+const MIB = 1024 * 1024;
+const BUCKET = 'modelreg-bench';
+const PREFIX = `bench-cold-${Date.now().toString(36)}`;
+const LINE = 'bench/model/cold';
+const script = (name) => fileURLToPath(new URL(`./cold-start/${name}`, import.meta.url));
+const run = promisify(execFile);
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Runs one child process and returns its own figures plus the wall time of the whole process. */
+async function coldStart(path, env) {
+  const start = performance.now();
+  const { stdout } = await run(process.execPath, [path], { env: { ...process.env, ...env } });
+  return { processMs: performance.now() - start, ...JSON.parse(stdout) };
+}
+
+/** One minified ESM file, as esbuild-based serverless tooling deploys a function. */
+async function bundle(entry, outfile) {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // The SDK's CommonJS modules require node built-ins; an ESM bundle needs a require for them.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return { path: outfile, bytes: (await stat(outfile)).size };
+}
+
+async function main() {
+  const servers = await startTestServers(['s3']);
+  const [server] = servers.servers;
+  const work = await mkdtemp(join(tmpdir(), 'modelreg-cold-start-'));
+  const { endpoint, region, accessKeyId, secretAccessKey } = server.connection;
+  const store = new S3Store({ bucket: BUCKET, endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
+  try {
+    await store.client.send(new CreateBucketCommand({ Bucket: BUCKET })).catch((error) => {
+      if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
+    });
+    const registry = createRegistry({ backend: store, prefix: PREFIX });
+    const bytes = settings.sizeMib * MIB;
+    const pushed = await registry.push(LINE, [{ name: 'model.bin', body: randomBytes(bytes) }]);
+    await registry.promote(pushed.ref);
+    const common = {
+      MODELREG_COLD_BUCKET: BUCKET,
+      MODELREG_COLD_ENDPOINT: endpoint,
+      MODELREG_COLD_REGION: region,
+      MODELREG_COLD_PREFIX: PREFIX,
+      MODELREG_COLD_LINE: LINE,
+      MODELREG_COLD_BYTES: String(bytes),
+      MODELREG_COLD_KEY: new KeyScheme(PREFIX).blobKey(pushed.manifest.artifacts[0].digest),
+      AWS_ACCESS_KEY_ID: accessKeyId,
+      AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    };
+    console.log(`server: ${server.description}`);
+    console.log(`node ${process.version}; a ${settings.sizeMib} MiB model; ${settings.rounds} rounds, alternating which side goes first\n`);
+    const bundles = {
+      modelreg: await bundle(script('modelreg-load.mjs'), join(work, 'modelreg-load.bundle.mjs')),
+      raw: await bundle(script('raw-sdk-load.mjs'), join(work, 'raw-sdk-load.bundle.mjs')),
+    };
+    const programs = {
+      modelreg: script('modelreg-load.mjs'),
+      raw: script('raw-sdk-load.mjs'),
+      modelregBundled: bundles.modelreg.path,
+      rawBundled: bundles.raw.path,
+    };
+    const sides = Object.fromEntries(Object.keys(programs).map((side) => [side, []]));
+    for (let round = 0; round < settings.rounds; round++) {
+      // Rotate which side goes first, so drift in the machine's load hits every side alike.
+      const order = Object.keys(programs);
+      for (let shift = 0; shift < round % order.length; shift++) order.push(order.shift());
+      for (const side of order) {
+        const target = join(work, `${side}-${round}`);
+        sides[side].push(await coldStart(programs[side], { ...common, MODELREG_COLD_TARGET: target }));
+        await rm(target, { recursive: true, force: true });
+      }
+    }
+    const table = (title, modelreg, raw) => {
+      console.log(`${title.padEnd(38)} ${'modelreg'.padStart(9)} ${'raw SDK'.padStart(11)}   ratio`);
+      const row = (label, pick) => {
+        const a = median(sides[modelreg].map(pick));
+        const b = median(sides[raw].map(pick));
+        console.log(`  ${label.padEnd(36)} ${a.toFixed(0).padStart(6)} ms ${b.toFixed(0).padStart(8)} ms   ${(a / b).toFixed(2)}x`);
+      };
+      row('import', (f) => f.importMs);
+      row('import + resolve + load, in process', (f) => f.totalMs);
+      row('whole process, spawn to exit', (f) => f.processMs);
+      row('CPU time of the process', (f) => f.cpuMs);
+      console.log('');
+    };
+    table(`packages as installed (medians of ${settings.rounds})`, 'modelreg', 'raw');
+    table('esbuild bundles, minified', 'modelregBundled', 'rawBundled');
+    const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
+    console.log(
+      `bundle sizes: loader function ${kib(bundles.modelreg.bytes)}, raw SDK function ${kib(bundles.raw.bytes)}; ` +
+        `modelreg adds ${kib(bundles.modelreg.bytes - bundles.raw.bytes)}`,
+    );
+  } finally {
+    await rm(work, { recursive: true, force: true });
+    try {
+      await new PrefixedStore(store, `${PREFIX}/`).clear();
+    } finally {
+      await servers.stop();
+    }
+  }
+}
+
+await main();

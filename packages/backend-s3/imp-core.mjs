@@ -1,0 +1,1 @@
+await import('@modelreg/core'); await import('@modelreg/backend-s3');

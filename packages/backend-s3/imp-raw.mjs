@@ -1,0 +1,1 @@
+await import('@aws-sdk/client-s3');
