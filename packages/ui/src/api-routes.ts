@@ -1,7 +1,7 @@
-import { type Registry, type UnreadableEntry, aliasView, lineageView, statsView, summarizeLine } from '@modelreg/core';
+import { NotFoundError, type Registry, type UnreadableEntry, aliasView, formatName, lineageView, statsView, summarizeLine } from '@modelreg/core';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { metricSeries, versionTable, versionTableSchema } from './line-views.js';
+import { metricSeries, numbersOnPage, preselectedRows, versionRows, versionTable, versionTableSchema } from './line-views.js';
 import type { LineListCache } from './line-list-cache.js';
 import type { ManifestCache } from './manifest-cache.js';
 import { lineOf, lineSchema, matchesText, page, pageSchema, parseQuery, versionSchema } from './query.js';
@@ -60,8 +60,12 @@ export const API_ROUTES: Readonly<Record<string, ApiRoute>> = {
   '/api/versions': async (params, { registry, manifests, signal }) => {
     const query = parseQuery(z.object({ ...lineSchema, ...versionTableSchema.shape }), params);
     const line = lineOf(query);
-    const [{ manifests: read, skipped }, aliases] = await Promise.all([manifests.line(line, signal), registry.aliases(line, { signal })]);
-    return withSkipped(versionTable(line, read, aliases, query), skipped);
+    const [numbers, aliases] = await Promise.all([registry.versions(line, { signal }), registry.aliases(line, { signal })]);
+    if (numbers.length === 0) throw new NotFoundError(`${formatName(line)} has no versions; see "modelreg types" for the model lines that exist.`);
+    const onPage = numbersOnPage(numbers, query);
+    const { manifests: read, skipped } = await manifests.versions(line, onPage ?? numbers, signal);
+    const rows = onPage ? preselectedRows(read, aliases, query, numbers.length) : versionRows(read, aliases, query);
+    return withSkipped(versionTable(line, rows, aliases), skipped);
   },
 
   /** Every metric of a line over its versions, for the charts. */

@@ -1,6 +1,6 @@
-import { type AliasInfo, type Manifest, type ModelName, NotFoundError, type VersionSummary, formatName, summarizeVersion } from '@modelreg/core';
+import { type AliasInfo, type Manifest, type ModelName, type VersionSummary, formatName, summarizeVersion } from '@modelreg/core';
 import { z } from 'zod';
-import { matchesText, page, pageSchema } from './query.js';
+import { type Page, matchesText, page, pageSchema } from './query.js';
 
 export const versionTableSchema = z.object({
   ...pageSchema,
@@ -12,20 +12,39 @@ export const versionTableSchema = z.object({
 export type VersionTableQuery = z.output<typeof versionTableSchema>;
 
 /**
- * One page of a line's versions, in `modelreg versions --json` shape (`name`, `versions`,
- * `aliases`) plus the paging fields and every metric name of the line (the table's columns).
+ * The version numbers one page shows, when that is known without reading manifests: sorted by
+ * number and unfiltered. A long line's first page then reads 50 manifests, not all of them.
  */
-export function versionTable(line: ModelName, manifests: readonly Manifest[], aliases: readonly AliasInfo[], query: VersionTableQuery) {
-  if (manifests.length === 0) throw new NotFoundError(`${formatName(line)} has no versions.`);
+export function numbersOnPage(numbers: readonly number[], query: VersionTableQuery): number[] | undefined {
+  if (query.sort !== 'version' || query.q !== '') return undefined;
+  const ordered = query.order === 'desc' ? [...numbers].reverse() : [...numbers];
+  return ordered.slice(query.offset, query.offset + query.limit);
+}
+
+/** Every version's summary, filtered, sorted and cut to the requested page. */
+export function versionRows(manifests: readonly Manifest[], aliases: readonly AliasInfo[], query: VersionTableQuery): Page<VersionSummary> {
   const rows = manifests.map((manifest) => summarizeVersion(manifest, aliases)).filter((row) => matchesText(query.q, ...searchTexts(row)));
-  rows.sort(compareBy(query.sort, query.order));
-  const { rows: versions, ...paging } = page(rows, query.offset, query.limit);
+  return page(rows.sort(compareBy(query.sort, query.order)), query.offset, query.limit);
+}
+
+/** The summaries of the manifests of one page already chosen by `numbersOnPage`. */
+export function preselectedRows(manifests: readonly Manifest[], aliases: readonly AliasInfo[], query: VersionTableQuery, total: number): Page<VersionSummary> {
+  const rows = manifests.map((manifest) => summarizeVersion(manifest, aliases)).sort(compareBy(query.sort, query.order));
+  return { total, offset: query.offset, limit: query.limit, rows };
+}
+
+/**
+ * One page of a line's versions, in `modelreg versions --json` shape (`name`, `versions`,
+ * `aliases`) plus the paging fields and the metric names on the page (the table's metric columns).
+ */
+export function versionTable(line: ModelName, rows: Page<VersionSummary>, aliases: readonly AliasInfo[]) {
+  const { rows: versions, ...paging } = rows;
   return {
     name: formatName(line),
     versions,
     aliases: aliases.map(({ alias, version }) => ({ alias, version })),
     ...paging,
-    metricNames: metricNames(manifests),
+    metricNames: [...new Set(versions.flatMap((row) => Object.keys(row.metrics)))].sort(),
   };
 }
 

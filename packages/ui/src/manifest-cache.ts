@@ -42,7 +42,11 @@ export class ManifestCache {
 
   /** Every version of a line, ascending; versions deleted while listing are left out. */
   async line(line: ModelName, signal?: AbortSignal): Promise<LineManifests> {
-    const versions = await this.registry.versions(line, { signal });
+    return this.versions(line, await this.registry.versions(line, { signal }), signal);
+  }
+
+  /** The given versions of a line, in that order; versions deleted meanwhile are left out. */
+  async versions(line: ModelName, versions: readonly number[], signal?: AbortSignal): Promise<LineManifests> {
     const limit = pLimit(READS_IN_FLIGHT);
     const skipped: UnreadableEntry[] = [];
     const read = await Promise.all(

@@ -29,6 +29,8 @@ export function watchErrors(page: Page): string[] {
 
 /** Navigates inside the app and waits until the page reports it has rendered; returns the milliseconds the navigation took. */
 export async function visit(page: Page, url: string): Promise<number> {
+  // A change of the #fragment only keeps the document: forget its last "ready" so the wait is for the new page.
+  await page.evaluate('document.getElementById("view")?.removeAttribute("data-state")');
   const started = performance.now();
   await page.goto(url);
   await page.waitForSelector('#view[data-state="ready"]');
