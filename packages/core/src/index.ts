@@ -30,3 +30,5 @@ export { type LoaderOptions, type ResolvedLoaderOptions, type VerifyPolicy, type
 export type { EvictionReport } from './loader/eviction.js';
 export { readAll } from './util/streams.js';
 export { redactSecrets } from './util/redact.js';
+export type { ReindexReport } from './catalog/reindex.js';
+export type { CatalogProblem } from './catalog/catalog-snapshot.js';

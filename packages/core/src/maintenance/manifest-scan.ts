@@ -79,17 +79,21 @@ export async function* scanManifests(source: ManifestScan, options: ScanOptions 
     if (batch.length >= BATCH) yield* await flush();
   }
   yield* await flush();
-  if (unreadable.length > 0) {
-    throw new InvalidManifestError(
-      `${unreadable.length} entr${unreadable.length === 1 ? 'y' : 'ies'} under models/ cannot be read as v2 manifests and might reference blobs: ` +
-        `${unreadable.slice(0, 10).map((entry) => entry.key).join(', ')}${unreadable.length > 10 ? ', ...' : ''}. ` +
-        'Nothing was deleted. Import them with `modelreg import`, or move them out of the registry.',
-      { key: unreadable[0]!.key },
-    );
-  }
+  if (unreadable.length > 0) throw unreadableError(unreadable);
 }
 
-function parseEntry(keys: KeyScheme, key: string): ParsedKey | { kind: 'unreadable'; problem: string } {
+/** What a scan without `onUnreadable` throws once it has listed everything: names the entries, so a caller such as gc never acts on a partial view. */
+export function unreadableError(unreadable: readonly UnreadableEntry[]): InvalidManifestError {
+  return new InvalidManifestError(
+    `${unreadable.length} entr${unreadable.length === 1 ? 'y' : 'ies'} under models/ cannot be read as v2 manifests and might reference blobs: ` +
+      `${unreadable.slice(0, 10).map((entry) => entry.key).join(', ')}${unreadable.length > 10 ? ', ...' : ''}. ` +
+      'Nothing was deleted. Import them with `modelreg import`, or move them out of the registry.',
+    { key: unreadable[0]!.key },
+  );
+}
+
+/** A listed key's parts, or why it is no key of this registry. */
+export function parseEntry(keys: KeyScheme, key: string): ParsedKey | { kind: 'unreadable'; problem: string } {
   try {
     return keys.parse(key);
   } catch (error) {

@@ -7,7 +7,11 @@ import type { Manifest } from '../format/manifest.js';
 import { type RefInput, parseName } from '../format/refs.js';
 import { type GcOptions, type GcReport, collectGarbage } from '../maintenance/gc.js';
 import { type LineageEntry, dependenciesOf, dependentsOf } from '../maintenance/lineage.js';
-import type { ManifestScan, UnreadableEntry } from '../maintenance/manifest-scan.js';
+import type { UnreadableEntry } from '../maintenance/manifest-scan.js';
+import type { CatalogSource } from '../catalog/catalog-scan.js';
+import type { CatalogProblem } from '../catalog/catalog-snapshot.js';
+import { type ReindexReport, reindexCatalog } from '../catalog/reindex.js';
+import { listMatching, needsSummaries } from './filtered-list.js';
 import { type RetainOptions, type RetainReport, retainVersions } from '../maintenance/retention.js';
 import { type RegistryStats, registryStats } from '../maintenance/stats.js';
 import { type VerifyReport, verifyBlobs } from '../maintenance/verify.js';
@@ -32,6 +36,10 @@ type AliasOptions = CallOptions & { reason?: string };
 const warnUnreadable = (entry: UnreadableEntry) =>
   process.emitWarning(`Skipped ${entry.key}: ${entry.problem}`, { type: 'ModelregUnreadableEntry' });
 
+/** A catalog object that is corrupt or missing only costs speed; by default each is reported as a process warning. */
+const warnCatalogProblem = (problem: CatalogProblem) =>
+  process.emitWarning(`Catalog: ${problem.key}: ${problem.problem}`, { type: 'ModelregCatalogProblem' });
+
 /**
  * A model registry on any `ObjectStore`: versions are immutable manifests written last with a
  * conditional create, file contents are shared content-addressed blobs, aliases move by compare-and-swap.
@@ -45,7 +53,7 @@ export class Registry {
   readonly #aliases: AliasBook;
   readonly #reader: VersionReader;
   readonly #writeGuard: WriteGuard;
-  readonly #scan: ManifestScan;
+  readonly #scan: CatalogSource;
   readonly #publisher: Publisher;
   readonly #puller: Puller;
   readonly #deletion: Deletion;
@@ -59,7 +67,13 @@ export class Registry {
     this.#aliases = new AliasBook(store, keys, settings.aliasHistoryLimit);
     const reader = (this.#reader = new VersionReader(store, keys, this.#aliases, settings.concurrency));
     this.#writeGuard = new WriteGuard(store, settings.allowUnsafeStore);
-    this.#scan = { store, keys, concurrency: settings.concurrency, readManifest: (name, version, options) => reader.readManifest(name, version, options) };
+    this.#scan = {
+      store,
+      keys,
+      concurrency: settings.concurrency,
+      readManifest: (name, version, options) => reader.readManifest(name, version, options),
+      catalog: { enabled: settings.catalog.enabled, shardEntries: settings.catalog.shardEntries, onProblem: settings.catalog.onProblem ?? warnCatalogProblem },
+    };
     const latestVersion = (name: ModelName, signal: AbortSignal | undefined) => reader.latestVersion(name, signal);
     this.#publisher = { store, keys, reader, blobs: this.#blobs, writeGuard: this.#writeGuard, settings, latestVersion };
     this.#puller = { reader, blobs: this.#blobs, settings };
@@ -124,7 +138,9 @@ export class Registry {
 
   /** Manifests of every version matching the filter, by model line then version; entries that are not valid manifests are skipped and reported. */
   list(filter: ListFilter = {}, options: ScanCallOptions = {}): Promise<Manifest[]> {
-    return this.#reader.list(filter, { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable });
+    const scanOptions = { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable };
+    // Metric and tag filters are answered from the catalog, reading only the manifests that match.
+    return needsSummaries(filter) ? listMatching({ ...this.#scan, reader: this.#reader }, filter, scanOptions) : this.#reader.list(filter, scanOptions);
   }
 
   /** Downloads every artifact (or the named ones) into `dir`, each verified; give a manifest already read to skip reading it again. */
@@ -233,6 +249,11 @@ export class Registry {
   /** Re-hashes the blobs of one version, or every blob in the registry when no ref is given. */
   async verify(ref?: RefInput, options: CallOptions = {}): Promise<VerifyReport> {
     return verifyBlobs({ ...this.#scan, blobs: this.#blobs }, ref === undefined ? undefined : [await this.manifest(ref, options)], options.signal);
+  }
+
+  /** Brings the catalog up to date (what gc and stats also do on the way): reads the manifests it lacks and writes a new snapshot if anything changed. */
+  reindex(options: ScanCallOptions = {}): Promise<ReindexReport> {
+    return reindexCatalog(this.#scan, { signal: options.signal, onUnreadable: options.onUnreadable ?? warnUnreadable });
   }
 
   /** The versions a version was built from, transitively (`maxDepth` 1 for direct ones only). */

@@ -147,7 +147,8 @@ export class VersionReader {
   }
 }
 
-function matchesFilter(manifest: Manifest, filter: ListFilter): boolean {
+/** Whether a version's tags and metrics (from its manifest or its catalog summary) pass a filter. */
+export function matchesFilter(manifest: Pick<Manifest, 'tags' | 'metrics'>, filter: ListFilter): boolean {
   const tagsMatch = Object.entries(filter.tags ?? {}).every(([tag, value]) => manifest.tags[tag] === value);
   const metricsMatch = Object.entries(filter.metrics ?? {}).every(([metric, range]) => {
     const value = manifest.metrics[metric];
