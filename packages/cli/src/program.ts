@@ -10,6 +10,7 @@ import { registerPull } from './commands/pull.js';
 import { registerPurge } from './commands/purge.js';
 import { registerPush } from './commands/push.js';
 import { registerRemove } from './commands/remove.js';
+import { registerReindex } from './commands/reindex.js';
 import { CONFIG_FILE_NAME } from './config-file.js';
 import { DEFAULT_REGISTRY } from './context.js';
 import type { Io } from './output.js';
@@ -48,7 +49,7 @@ export function buildProgram(io: Io): Command {
     });
   for (const option of globalOptions()) program.addOption(option);
   // Commands copy exitOverride, the output settings and positional options when they are added, so these come first.
-  for (const register of [registerPush, registerPull, registerList, registerInfo, registerCompare, registerAliases, registerRemove, registerPurge, registerMaintenance]) {
+  for (const register of [registerPush, registerPull, registerList, registerInfo, registerCompare, registerAliases, registerRemove, registerPurge, registerMaintenance, registerReindex]) {
     register(program, io);
   }
   for (const command of descendants(program)) for (const option of globalOptions()) command.addOption(option);
