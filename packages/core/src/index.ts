@@ -24,7 +24,7 @@ export type { RetainOptions, RetainReport } from './maintenance/retention.js';
 export type { RegistryStats } from './maintenance/stats.js';
 export type { VerifyReport } from './maintenance/verify.js';
 export type { LineageEntry } from './maintenance/lineage.js';
-export type { UnreadableEntry } from './maintenance/manifest-scan.js';
+export type { UnreadableEntry } from './catalog/manifest-source.js';
 export { Loader, createLoader, type LoadedModel, type PreloadResult } from './loader/loader.js';
 export { type LoaderOptions, type ResolvedLoaderOptions, type VerifyPolicy, type LoaderWarning, loaderOptionsSchema } from './loader/options.js';
 export type { EvictionReport } from './loader/eviction.js';

@@ -1,7 +1,7 @@
 import type { ObjectStore } from '../store/object-store.js';
 import { compareKeys } from '../store/memory-store.js';
 import { type CatalogKeys, decodeSnapshot } from './catalog-format.js';
-import { readDocument } from '../registry/documents.js';
+import { readDocument } from '../store/read-document.js';
 
 /**
  * How long a superseded snapshot and an unreferenced shard stay: a scan that started with them has

@@ -1,8 +1,8 @@
 import { InvalidManifestError } from '../errors.js';
 import type { ModelName } from '../format/keys.js';
 import { type Manifest, decodeManifest } from '../format/manifest.js';
-import { type ManifestScan, type UnreadableEntry, parseEntry, unreadableError } from '../maintenance/manifest-scan.js';
-import { readDocument } from '../registry/documents.js';
+import { type ManifestScan, type UnreadableEntry, parseEntry, unreadableError } from './manifest-source.js';
+import { readDocument } from '../store/read-document.js';
 import { mapBounded } from '../util/concurrency.js';
 import { type CatalogEntry, CatalogKeys } from './catalog-format.js';
 import { type CatalogProblem, type LoadedSnapshot, ShardCursor, loadNewestSnapshot } from './catalog-snapshot.js';

@@ -1,5 +1,5 @@
 import { AbortedError, NotFoundError } from '../errors.js';
-import { readDocument } from '../registry/documents.js';
+import { readDocument } from '../store/read-document.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { compareKeys } from '../store/memory-store.js';
 import { type CatalogEntry, type CatalogKeys, type ShardRef, type Snapshot, decodeShard, decodeSnapshot } from './catalog-format.js';

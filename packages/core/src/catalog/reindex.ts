@@ -1,4 +1,4 @@
-import type { UnreadableEntry } from '../maintenance/manifest-scan.js';
+import type { UnreadableEntry } from './manifest-source.js';
 import { type CatalogSource, CatalogScan } from './catalog-scan.js';
 
 export interface ReindexReport {

@@ -1,5 +1,5 @@
 import { type CatalogSource, CatalogScan } from '../catalog/catalog-scan.js';
-import type { ManifestScan, UnreadableEntry } from './manifest-scan.js';
+import type { ManifestScan, UnreadableEntry } from '../catalog/manifest-source.js';
 import type { Manifest } from '../format/manifest.js';
 import { formatRef, parsePinnedRef } from '../format/refs.js';
 

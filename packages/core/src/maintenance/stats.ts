@@ -1,5 +1,5 @@
 import { type CatalogSource, CatalogScan } from '../catalog/catalog-scan.js';
-import type { UnreadableEntry } from './manifest-scan.js';
+import type { UnreadableEntry } from '../catalog/manifest-source.js';
 
 export interface RegistryStats {
   stores: number;

@@ -6,7 +6,7 @@ import { IntegrityError, NotFoundError } from '../errors.js';
 import { formatRef } from '../format/refs.js';
 import type { Manifest } from '../format/manifest.js';
 import { type CatalogSource, CatalogScan } from '../catalog/catalog-scan.js';
-import type { UnreadableEntry } from './manifest-scan.js';
+import type { UnreadableEntry } from '../catalog/manifest-source.js';
 
 export interface VerifyReport {
   checkedBlobs: number;

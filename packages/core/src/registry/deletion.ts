@@ -4,7 +4,7 @@ import { type KeyScheme, formatName } from '../format/keys.js';
 import { type RefInput, formatRef, parseRef } from '../format/refs.js';
 import { dependentEdges } from '../maintenance/lineage.js';
 import type { CatalogSource } from '../catalog/catalog-scan.js';
-import type { UnreadableEntry } from '../maintenance/manifest-scan.js';
+import type { UnreadableEntry } from '../catalog/manifest-source.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { AliasBook } from './alias-book.js';
 import type { CallOptions, ResolvedVersion } from './types.js';

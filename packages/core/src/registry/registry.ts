@@ -7,7 +7,7 @@ import type { Manifest } from '../format/manifest.js';
 import { type RefInput, parseName } from '../format/refs.js';
 import { type GcOptions, type GcReport, collectGarbage } from '../maintenance/gc.js';
 import { type LineageEntry, dependenciesOf, dependentsOf } from '../maintenance/lineage.js';
-import type { UnreadableEntry } from '../maintenance/manifest-scan.js';
+import type { UnreadableEntry } from '../catalog/manifest-source.js';
 import type { CatalogSource } from '../catalog/catalog-scan.js';
 import type { CatalogProblem } from '../catalog/catalog-snapshot.js';
 import { type ReindexReport, reindexCatalog } from '../catalog/reindex.js';

@@ -6,7 +6,7 @@ import { type RefInput, formatRef, parseName, parseRef } from '../format/refs.js
 import type { ObjectStore } from '../store/object-store.js';
 import { mapBounded } from '../util/concurrency.js';
 import type { AliasBook } from './alias-book.js';
-import { readDocument } from './documents.js';
+import { readDocument } from '../store/read-document.js';
 import type { CallOptions, ListFilter, ResolvedVersion, ScanCallOptions } from './types.js';
 
 export function resolvedVersion(name: ModelName, version: number): ResolvedVersion {
