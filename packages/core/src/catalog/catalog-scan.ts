@@ -33,7 +33,7 @@ export interface SummaryScanOptions {
   prefix?: string | undefined;
   signal?: AbortSignal | undefined;
   onAlias?: ((name: ModelName, alias: string) => void) | undefined;
-  /** As in `scanManifests`: without it the scan throws `InvalidManifestError` naming the entries once it has listed everything. */
+  /** Without it the scan throws `InvalidManifestError` naming the entries once it has listed everything. */
   onUnreadable?: ((entry: UnreadableEntry) => void) | undefined;
   /** Write a new snapshot when the registry changed since the newest one. @default false */
   write?: boolean | undefined;
