@@ -32,3 +32,4 @@ export { readAll } from './util/streams.js';
 export { redactSecrets } from './util/redact.js';
 export type { ReindexReport } from './catalog/reindex.js';
 export type { CatalogProblem } from './catalog/catalog-snapshot.js';
+export type { LineOverview } from './registry/line-overview.js';

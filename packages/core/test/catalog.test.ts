@@ -214,6 +214,18 @@ describe('other registry-wide reads', () => {
     expect(latest.map((manifest) => `${manifest.product}@${manifest.version}`)).not.toContain('product-2@3');
   });
 
+  it('lineOverview gives every line\'s versions, newest version and alias names from the snapshot', async () => {
+    await registry.promote(`${lineOf(4)}@2`);
+    await registry.reindex();
+    const { shards } = await newestSnapshot();
+    s3.reset();
+    const lines = await registry.lineOverview({ store: 'store-0' });
+    expect(lines).toHaveLength(LINES / 4);
+    expect(lines.find((line) => line.product === 'product-4')).toEqual({ store: 'store-0', product: 'product-4', type: 'xgb', versions: VERSIONS, latest: VERSIONS, aliases: ['production'] });
+    expect(s3.counts.get).toBeLessThanOrEqual(1 + shards.length);
+    expect(s3.counts.listPage).toBe(1 + pages(MANIFESTS / 4 + 1));
+  });
+
   it('verify of everything, dependents and reindex read the snapshot instead of the manifests', async () => {
     const base = await registry.resolve(`${lineOf(3)}@1`);
     await registry.push(lineOf(9), [{ name: 'meta.bin', body: Buffer.from('meta') }], { dependencies: [{ ref: base.ref, role: 'source' }] });

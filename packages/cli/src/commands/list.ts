@@ -87,18 +87,18 @@ async function versions(context: Context, line: string): Promise<void> {
 
 async function types(context: Context, scope: string | undefined): Promise<void> {
   const registry = await context.registry();
-  const lines = await registry.lines(parseScope(scope), { onUnreadable: context.onUnreadable });
+  // One catalog scan for the lines and their versions; alias targets are read only where a line has aliases.
+  const lines = await registry.lineOverview(parseScope(scope), { onUnreadable: context.onUnreadable });
   const rows = await Promise.all(
-    lines.map(async (line) => {
-      const [numbers, aliases] = await Promise.all([registry.versions(line), registry.aliases(line)]);
-      return {
-        name: formatName(line),
-        ...line,
-        versions: numbers.length,
-        latest: numbers.at(-1) ?? null,
-        aliases: Object.fromEntries(aliases.map(({ alias, version }) => [alias, version])),
-      };
-    }),
+    lines.map(async ({ store, product, type, versions, latest, aliases }) => ({
+      name: formatName({ store, product, type }),
+      store,
+      product,
+      type,
+      versions,
+      latest: latest ?? null,
+      aliases: aliases.length === 0 ? {} : Object.fromEntries((await registry.aliases({ store, product, type })).map(({ alias, version }) => [alias, version])),
+    })),
   );
   context.print({ types: rows }, () =>
     rows.length === 0

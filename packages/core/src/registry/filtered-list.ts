@@ -1,5 +1,5 @@
 import { InvalidManifestError, NotFoundError } from '../errors.js';
-import { formatName } from '../format/keys.js';
+import { type KeyScheme, type LineFilter, formatName } from '../format/keys.js';
 import type { Manifest } from '../format/manifest.js';
 import { type CatalogSource, CatalogScan, type ManifestSummary } from '../catalog/catalog-scan.js';
 import { mapBounded } from '../util/concurrency.js';
@@ -26,7 +26,7 @@ export async function listMatching(source: CatalogSource & { reader: VersionRead
     matches.push(...candidates.filter((summary) => matchesFilter(summary, filter)).sort((a, b) => a.version - b.version));
     line = [];
   };
-  const scan = new CatalogScan(source, { prefix: scopePrefix(source, filter), signal, onUnreadable });
+  const scan = new CatalogScan(source, { prefix: scopePrefix(source.keys, filter), signal, onUnreadable });
   for await (const summary of scan.summaries()) {
     if ((['store', 'product', 'type'] as const).some((part) => filter[part] !== undefined && summary.name[part] !== filter[part])) continue;
     if (line.length > 0 && formatName(line[0]!.name) !== formatName(summary.name)) endLine();
@@ -46,7 +46,7 @@ export async function listMatching(source: CatalogSource & { reader: VersionRead
 }
 
 /** The key prefix of the store, product or model line a filter names (a product without a store scans everything). */
-function scopePrefix({ keys }: CatalogSource, filter: ListFilter): string {
+export function scopePrefix(keys: KeyScheme, filter: LineFilter): string {
   if (filter.store === undefined) return keys.modelsPrefix();
   if (filter.product === undefined) return keys.storePrefix(filter.store);
   if (filter.type === undefined) return keys.productPrefix(filter.store, filter.product);

@@ -12,6 +12,7 @@ import type { CatalogSource } from '../catalog/catalog-scan.js';
 import type { CatalogProblem } from '../catalog/catalog-snapshot.js';
 import { type ReindexReport, reindexCatalog } from '../catalog/reindex.js';
 import { listMatching, needsSummaries } from './filtered-list.js';
+import { type LineOverview, lineOverview } from './line-overview.js';
 import { type RetainOptions, type RetainReport, retainVersions } from '../maintenance/retention.js';
 import { type RegistryStats, registryStats } from '../maintenance/stats.js';
 import { type VerifyReport, verifyBlobs } from '../maintenance/verify.js';
@@ -134,6 +135,11 @@ export class Registry {
   /** Model lines matching the store/product/type parts of a filter. */
   lines(filter: LineFilter = {}, options: ScanCallOptions = {}): Promise<ModelName[]> {
     return this.#reader.lines(filter, options);
+  }
+
+  /** Model lines in scope with their version count, newest version and alias names, from one catalog scan; entries that are not valid manifests are skipped and reported. */
+  lineOverview(filter: LineFilter = {}, options: ScanCallOptions = {}): Promise<LineOverview[]> {
+    return lineOverview(this.#scan, filter, { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable });
   }
 
   /** Manifests of every version matching the filter, by model line then version; entries that are not valid manifests are skipped and reported. */
