@@ -1,5 +1,6 @@
 import { type LineFilter, type ModelName, formatName } from '../format/keys.js';
 import { type CatalogSource, CatalogScan } from '../catalog/catalog-scan.js';
+import { compareKeys } from '../store/memory-store.js';
 import { scopePrefix } from './filtered-list.js';
 import type { ScanCallOptions } from './types.js';
 
@@ -14,7 +15,7 @@ export interface LineOverview extends ModelName {
 
 /**
  * Every model line in scope with its version count, newest version and alias names: one catalog
- * scan instead of a listing per store, product and line. Lines come in key order.
+ * scan instead of a listing per store, product and line. Lines come in key order, as `lines()` lists them.
  */
 export async function lineOverview(source: CatalogSource, filter: LineFilter, options: ScanCallOptions): Promise<LineOverview[]> {
   const lines = new Map<string, LineOverview>();
@@ -35,5 +36,7 @@ export async function lineOverview(source: CatalogSource, filter: LineFilter, op
     line.versions++;
     line.latest = Math.max(line.latest ?? 0, version);
   }
-  return [...lines.values()];
+  // Alias names arrive with the listing, summaries a batch later: order by key as a listing would.
+  const prefixes = new Map([...lines.values()].map((line) => [line, source.keys.namePrefix(line)]));
+  return [...lines.values()].sort((a, b) => compareKeys(prefixes.get(a)!, prefixes.get(b)!));
 }
