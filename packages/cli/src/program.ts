@@ -13,6 +13,7 @@ import { registerPurge } from './commands/purge.js';
 import { registerPush } from './commands/push.js';
 import { registerRemove } from './commands/remove.js';
 import { registerUi } from './commands/ui.js';
+import { registerReindex } from './commands/reindex.js';
 import { CONFIG_FILE_NAME } from './config-file.js';
 import { DEFAULT_REGISTRY } from './context.js';
 import type { Io } from './output.js';
@@ -51,7 +52,7 @@ export function buildProgram(io: Io): Command {
     });
   for (const option of globalOptions()) program.addOption(option);
   // Commands copy exitOverride, the output settings and positional options when they are added, so these come first.
-  for (const register of [registerPush, registerPull, registerList, registerInfo, registerCompare, registerAliases, registerRemove, registerPurge, registerMaintenance, registerUi, registerCopy, registerImport]) {
+  for (const register of [registerPush, registerPull, registerList, registerInfo, registerCompare, registerAliases, registerRemove, registerPurge, registerMaintenance, registerUi, registerCopy, registerImport, registerReindex]) {
     register(program, io);
   }
   for (const command of descendants(program)) for (const option of globalOptions()) command.addOption(option);

@@ -1,4 +1,4 @@
-import { type MetricRange, NotFoundError, type VersionSummary, formatName, parseName, summarizeLine, summarizeVersions } from '@modelreg/core';
+import { type MetricRange, NotFoundError, type VersionSummary, formatName, parseName, summarizeVersions } from '@modelreg/core';
 import type { Command } from 'commander';
 import { type Context, action } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -71,14 +71,19 @@ async function versions(context: Context, line: string): Promise<void> {
 
 async function types(context: Context, scope: string | undefined): Promise<void> {
   const registry = await context.registry();
-  const lines = await registry.lines(parseScope(scope), { onUnreadable: context.onUnreadable });
-  const summaries = await Promise.all(lines.map((line) => summarizeLine(registry, line)));
-  // A folder some other tool left under models/ lists like a model line but holds nothing modelreg wrote.
-  const holdsNothing = (row: (typeof summaries)[number]) => row.versions === 0 && Object.keys(row.aliases).length === 0;
-  for (const row of summaries.filter(holdsNothing)) {
-    context.onUnreadable({ key: `models/${row.name}/`, problem: 'it holds no versions or aliases: a folder not written by modelreg (bring legacy models in with `modelreg import`)' });
-  }
-  const rows = summaries.filter((row) => !holdsNothing(row));
+  // One catalog scan for the lines and their versions; alias targets are read only where a line has aliases.
+  const lines = await registry.lineOverview(parseScope(scope), { onUnreadable: context.onUnreadable });
+  const rows = await Promise.all(
+    lines.map(async ({ store, product, type, versions, latest, aliases }) => ({
+      name: formatName({ store, product, type }),
+      store,
+      product,
+      type,
+      versions,
+      latest: latest ?? null,
+      aliases: aliases.length === 0 ? {} : Object.fromEntries((await registry.aliases({ store, product, type })).map(({ alias, version }) => [alias, version])),
+    })),
+  );
   context.print({ types: rows }, () =>
     rows.length === 0
       ? 'No model lines.'

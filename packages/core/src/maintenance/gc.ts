@@ -7,7 +7,10 @@ import type { KeyScheme } from '../format/keys.js';
 import { parseOptions } from '../util/parse-options.js';
 import { readAll } from '../util/streams.js';
 import { DEFAULT_SWEEP_WINDOW_MS, GcRun, listGcRuns } from './gc-runs.js';
-import { type ManifestScan, type UnreadableEntry, scanManifests } from './manifest-scan.js';
+import { CatalogKeys } from '../catalog/catalog-format.js';
+import { pruneCatalog } from '../catalog/catalog-prune.js';
+import { type CatalogSource, CatalogScan } from '../catalog/catalog-scan.js';
+import type { UnreadableEntry } from '../catalog/manifest-source.js';
 import { PUSH_LEASE_TTL_MS } from './push-lease.js';
 
 export interface GcOptions {
@@ -58,7 +61,7 @@ const DELETE_BATCH = 1000;
  * as referenced (and removes abandoned leases), reads the manifests committed meanwhile, and deletes
  * unreferenced blobs older than the grace period until its sweep window closes.
  */
-export async function collectGarbage(source: ManifestScan & { gracePeriodMs: number }, options: GcOptions = {}): Promise<GcReport> {
+export async function collectGarbage(source: CatalogSource & { gracePeriodMs: number }, options: GcOptions = {}): Promise<GcReport> {
   const dryRun = options.dryRun ?? true;
   const grace = options.gracePeriodMs ?? source.gracePeriodMs;
   const { store, keys } = source;
@@ -72,10 +75,11 @@ export async function collectGarbage(source: ManifestScan & { gracePeriodMs: num
     if (parsed.kind === 'blob') blobs.set(parsed.digest, { key: entry.key, size: entry.size, lastModified: entry.lastModified.getTime() });
   }
   const referenced = new Set<Digest>();
-  const known = new Map<string, string>();
-  for await (const { key, etag, manifest } of scanManifests(source, { signal, onUnreadable })) {
-    known.set(key, etag);
-    for (const artifact of manifest.artifacts) referenced.add(artifact.digest);
+  // A summary counts only while the listing shows the etag it was made from (docs/catalog.md), so a
+  // stale snapshot can never hide a reference. A real run leaves a snapshot of what it read.
+  const firstPass = new CatalogScan(source, { signal, write: !dryRun, rememberReads: true, onUnreadable });
+  for await (const { artifacts } of firstPass.summaries()) {
+    for (const artifact of artifacts) referenced.add(artifact.digest);
   }
 
   const run = dryRun ? undefined : await GcRun.announce(store, keys, options.sweepWindowMs ?? DEFAULT_SWEEP_WINDOW_MS, signal);
@@ -84,9 +88,12 @@ export async function collectGarbage(source: ManifestScan & { gracePeriodMs: num
     const leased = new Set(await leasedDigests(store, keys, now - PUSH_LEASE_TTL_MS, dryRun, signal));
     for (const digest of leased) referenced.add(digest);
     // Pushes that committed between the first scan and the announcement: their leases may be gone already.
-    // (Entries that are not manifests were reported by the first scan.)
-    for await (const { manifest } of scanManifests(source, { signal, known, onUnreadable: onUnreadable && (() => undefined) })) {
-      for (const artifact of manifest.artifacts) referenced.add(artifact.digest);
+    // Skipped: what the first pass saw, which a real run has as the snapshot it left (without one it
+    // reads every manifest again). A dry run deletes nothing, so its older snapshot will do.
+    const seen = dryRun ? firstPass.used : firstPass.exactSnapshot;
+    const secondPass = new CatalogScan(source, { signal, snapshot: seen, onlyUnseen: firstPass.reads, onUnreadable: onUnreadable && (() => undefined) });
+    for await (const { artifacts } of secondPass.summaries()) {
+      for (const artifact of artifacts) referenced.add(artifact.digest);
     }
 
     const unreferenced = [...blobs].filter(([digest]) => !referenced.has(digest));
@@ -127,7 +134,10 @@ export async function collectGarbage(source: ManifestScan & { gracePeriodMs: num
       report.removedIncompleteWrites++;
       report.removedIncompleteBytes += write.size;
     }
-    if (run) await removeExpiredRuns(store, keys, now, signal);
+    if (run) {
+      await removeExpiredRuns(store, keys, now, signal);
+      await pruneCatalog(store, new CatalogKeys(keys), now, signal);
+    }
     report.deleted.sort();
     return report;
   } finally {

@@ -1,4 +1,5 @@
-import { type ManifestScan, type UnreadableEntry, scanManifests } from './manifest-scan.js';
+import { type CatalogSource, CatalogScan } from '../catalog/catalog-scan.js';
+import type { ManifestScan, UnreadableEntry } from '../catalog/manifest-source.js';
 import type { Manifest } from '../format/manifest.js';
 import { formatRef, parsePinnedRef } from '../format/refs.js';
 
@@ -47,9 +48,9 @@ export async function dependenciesOf(source: ManifestScan, manifest: Manifest, m
   });
 }
 
-/** The versions built from `manifest`, transitively: one scan of every manifest in the registry. */
+/** The versions built from `manifest`, transitively: one catalog scan of the registry. */
 export async function dependentsOf(
-  source: ManifestScan,
+  source: CatalogSource,
   manifest: Manifest,
   maxDepth: number,
   signal: AbortSignal | undefined,
@@ -59,17 +60,17 @@ export async function dependentsOf(
   return walk(formatRef(manifest), maxDepth, async (ref) => reverse.get(ref) ?? []);
 }
 
-/** For every version some other version depends on: those dependents and their roles. One scan of every manifest. */
+/** For every version some other version depends on: those dependents and their roles. One catalog scan of the registry. */
 export async function dependentEdges(
-  source: ManifestScan,
+  source: CatalogSource,
   signal: AbortSignal | undefined,
   onUnreadable: (entry: UnreadableEntry) => void,
 ): Promise<Map<string, Array<{ ref: string; role: string }>>> {
   const reverse = new Map<string, Array<{ ref: string; role: string }>>();
-  for await (const { manifest } of scanManifests(source, { signal, onUnreadable })) {
-    for (const dependency of manifest.dependencies) {
+  for await (const { name, version, dependencies } of new CatalogScan(source, { signal, onUnreadable }).summaries()) {
+    for (const dependency of dependencies) {
       const edges = reverse.get(dependency.ref) ?? [];
-      edges.push({ ref: formatRef(manifest), role: dependency.role });
+      edges.push({ ref: formatRef({ ...name, version }), role: dependency.role });
       reverse.set(dependency.ref, edges);
     }
   }

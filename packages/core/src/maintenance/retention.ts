@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../errors.js';
 import type { LineFilter, ModelName } from '../format/keys.js';
 import { formatRef } from '../format/refs.js';
-import { type ManifestScan, scanManifests } from './manifest-scan.js';
+import { type CatalogSource, CatalogScan } from '../catalog/catalog-scan.js';
 
 export interface RetainOptions extends LineFilter {
   /** Newest versions kept per model line. @default the registry's `retention.keep` */
@@ -19,7 +19,7 @@ export interface RetainReport {
   protected: Array<{ ref: string; reason: 'alias' | 'dependency' }>;
 }
 
-export interface RetentionSource extends ManifestScan {
+export interface RetentionSource extends CatalogSource {
   reader: {
     lines(filter: LineFilter, options: { signal?: AbortSignal | undefined }): Promise<ModelName[]>;
     versions(name: ModelName, options: { signal?: AbortSignal | undefined }): Promise<number[]>;
@@ -54,8 +54,8 @@ export async function retainVersions(source: RetentionSource, options: RetainOpt
 
   // Whatever stays may depend on a candidate; what that rescues may depend on others in turn.
   const dependenciesOf = new Map<string, string[]>();
-  for await (const { manifest } of scanManifests(source, { signal })) {
-    dependenciesOf.set(formatRef(manifest), manifest.dependencies.map((dependency) => dependency.ref));
+  for await (const { name, version, dependencies } of new CatalogScan(source, { signal }).summaries()) {
+    dependenciesOf.set(formatRef({ ...name, version }), dependencies.map((dependency) => dependency.ref));
   }
   const pending = [...dependenciesOf.keys()].filter((ref) => !candidates.has(ref));
   for (let ref = pending.pop(); ref !== undefined; ref = pending.pop()) {

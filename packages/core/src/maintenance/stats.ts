@@ -1,4 +1,5 @@
-import { type ManifestScan, type UnreadableEntry, scanManifests } from './manifest-scan.js';
+import { type CatalogSource, CatalogScan } from '../catalog/catalog-scan.js';
+import type { UnreadableEntry } from '../catalog/manifest-source.js';
 
 export interface RegistryStats {
   stores: number;
@@ -21,8 +22,11 @@ export interface RegistryStats {
   unreadable: UnreadableEntry[];
 }
 
-/** Counts and sizes of the whole registry: one listing of models and blobs, one read per manifest. */
-export async function registryStats(source: ManifestScan, signal?: AbortSignal): Promise<RegistryStats> {
+/**
+ * Counts and sizes of the whole registry: one listing of models and blobs, the catalog's shards,
+ * and a read of each manifest the catalog lacks; writes a new catalog snapshot when it changed.
+ */
+export async function registryStats(source: CatalogSource, signal?: AbortSignal): Promise<RegistryStats> {
   const stores = new Set<string>();
   const products = new Set<string>();
   const lines = new Set<string>();
@@ -30,13 +34,14 @@ export async function registryStats(source: ManifestScan, signal?: AbortSignal):
   let aliases = 0;
   let logicalBytes = 0;
   const unreadable: UnreadableEntry[] = [];
-  for await (const { manifest } of scanManifests(source, { signal, onAlias: () => aliases++, onUnreadable: (entry) => unreadable.push(entry) })) {
+  const scan = new CatalogScan(source, { signal, write: true, onAlias: () => aliases++, onUnreadable: (entry) => unreadable.push(entry) });
+  for await (const { name, artifacts } of scan.summaries()) {
     // JSON arrays, not "/"-joined names: ids may contain "/".
-    stores.add(manifest.store);
-    products.add(JSON.stringify([manifest.store, manifest.product]));
-    lines.add(JSON.stringify([manifest.store, manifest.product, manifest.type]));
+    stores.add(name.store);
+    products.add(JSON.stringify([name.store, name.product]));
+    lines.add(JSON.stringify([name.store, name.product, name.type]));
     versions++;
-    for (const artifact of manifest.artifacts) logicalBytes += artifact.size;
+    for (const artifact of artifacts) logicalBytes += artifact.size;
   }
   let blobs = 0;
   let storedBytes = 0;

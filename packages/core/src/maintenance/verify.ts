@@ -5,7 +5,8 @@ import type { Digest } from '../format/digest.js';
 import { IntegrityError, NotFoundError } from '../errors.js';
 import { formatRef } from '../format/refs.js';
 import type { Manifest } from '../format/manifest.js';
-import { type ManifestScan, type UnreadableEntry, scanManifests } from './manifest-scan.js';
+import { type CatalogSource, CatalogScan } from '../catalog/catalog-scan.js';
+import type { UnreadableEntry } from '../catalog/manifest-source.js';
 
 export interface VerifyReport {
   checkedBlobs: number;
@@ -23,24 +24,25 @@ export interface VerifyReport {
  * plus every blob any manifest references. Reads each blob once, streamed, with bounded concurrency.
  */
 export async function verifyBlobs(
-  source: ManifestScan & { blobs: BlobStore },
+  source: CatalogSource & { blobs: BlobStore },
   manifests: Manifest[] | undefined,
   signal?: AbortSignal,
 ): Promise<VerifyReport> {
   const report: VerifyReport = { checkedBlobs: 0, missing: [], corrupt: [], unreadable: [], ok: true };
   const expected = new Map<Digest, { size: number | undefined; referencedBy: string[] }>();
-  const reference = (manifest: Manifest) => {
-    for (const artifact of manifest.artifacts) {
+  const reference = (ref: string, artifacts: ReadonlyArray<{ name: string; digest: Digest; size: number }>) => {
+    for (const artifact of artifacts) {
       const entry = expected.get(artifact.digest) ?? { size: artifact.size, referencedBy: [] };
       entry.size = artifact.size;
-      entry.referencedBy.push(`${formatRef(manifest)}:${artifact.name}`);
+      entry.referencedBy.push(`${ref}:${artifact.name}`);
       expected.set(artifact.digest, entry);
     }
   };
   if (manifests) {
-    manifests.forEach(reference);
+    for (const manifest of manifests) reference(formatRef(manifest), manifest.artifacts);
   } else {
-    for await (const { manifest } of scanManifests(source, { signal, onUnreadable: (entry) => report.unreadable.push(entry) })) reference(manifest);
+    const scan = new CatalogScan(source, { signal, onUnreadable: (entry) => report.unreadable.push(entry) });
+    for await (const { name, version, artifacts } of scan.summaries()) reference(formatRef({ ...name, version }), artifacts);
     for await (const entry of source.store.list(source.keys.blobsPrefix(), { signal })) {
       if (entry.type !== 'object') continue;
       const parsed = source.keys.parse(entry.key);

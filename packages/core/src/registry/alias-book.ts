@@ -3,7 +3,8 @@ import { type AliasDocument, decodeAlias, moveAlias } from '../format/alias-docu
 import { type KeyScheme, type ModelName, formatName } from '../format/keys.js';
 import { formatRef } from '../format/refs.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { encodeDocument, readDocument } from './documents.js';
+import { encodeDocument } from './documents.js';
+import { readDocument } from '../store/read-document.js';
 import type { AliasInfo } from './types.js';
 
 /** Attempts at the compare-and-swap before giving up on an alias that keeps changing. */

@@ -69,6 +69,17 @@ export const registryConfigSchema = z.strictObject({
    * model line may then overwrite each other's versions: only for single-writer setups. @default false
    */
   allowUnsafeStore: z.boolean().default(false),
+  /** The catalog of manifest summaries that gc, stats, verify and filtered listings read instead of every manifest (docs/catalog.md). */
+  catalog: z
+    .strictObject({
+      /** Read catalog snapshots, and let gc, stats and reindex write them. Off: every registry-wide operation reads every manifest. @default true */
+      enabled: z.boolean().default(true),
+      /** About this many manifests per shard object (at most 4 x). @default 8192 */
+      shardEntries: z.number().int().min(16).max(1_000_000).default(8192),
+      /** Receives each catalog object found corrupt or missing (it only costs speed). @default a process warning */
+      onProblem: z.custom<(problem: { key: string; problem: string }) => void>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
+    })
+    .default({ enabled: true, shardEntries: 8192 }),
 });
 
 export type RegistryConfig = z.input<typeof registryConfigSchema>;

@@ -3,7 +3,8 @@ import { encodeId } from '../format/ids.js';
 import { type KeyScheme, formatName } from '../format/keys.js';
 import { type RefInput, formatRef, parseRef } from '../format/refs.js';
 import { dependentEdges } from '../maintenance/lineage.js';
-import type { ManifestScan, UnreadableEntry } from '../maintenance/manifest-scan.js';
+import type { CatalogSource } from '../catalog/catalog-scan.js';
+import type { UnreadableEntry } from '../catalog/manifest-source.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { AliasBook } from './alias-book.js';
 import type { CallOptions, ResolvedVersion } from './types.js';
@@ -14,7 +15,7 @@ export interface Deletion {
   keys: KeyScheme;
   reader: VersionReader;
   aliases: AliasBook;
-  scan: ManifestScan;
+  scan: CatalogSource;
 }
 
 export interface DeleteVersionOptions extends CallOptions {

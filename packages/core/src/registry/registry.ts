@@ -7,7 +7,12 @@ import type { Manifest } from '../format/manifest.js';
 import { type RefInput, parseName } from '../format/refs.js';
 import { type GcOptions, type GcReport, collectGarbage } from '../maintenance/gc.js';
 import { type LineageEntry, dependenciesOf, dependentsOf } from '../maintenance/lineage.js';
-import type { ManifestScan, UnreadableEntry } from '../maintenance/manifest-scan.js';
+import type { UnreadableEntry } from '../catalog/manifest-source.js';
+import type { CatalogSource } from '../catalog/catalog-scan.js';
+import type { CatalogProblem } from '../catalog/catalog-snapshot.js';
+import { type ReindexReport, reindexCatalog } from '../catalog/reindex.js';
+import { listMatching, needsSummaries } from './filtered-list.js';
+import { type LineOverview, lineOverview } from './line-overview.js';
 import { type RetainOptions, type RetainReport, retainVersions } from '../maintenance/retention.js';
 import { type RegistryStats, registryStats } from '../maintenance/stats.js';
 import { type VerifyReport, verifyBlobs } from '../maintenance/verify.js';
@@ -40,6 +45,10 @@ interface AliasOptions extends CallOptions {
 const warnUnreadable = (entry: UnreadableEntry) =>
   process.emitWarning(`Skipped ${entry.key}: ${entry.problem}`, { type: 'ModelregUnreadableEntry' });
 
+/** A catalog object that is corrupt or missing only costs speed; by default each is reported as a process warning. */
+const warnCatalogProblem = (problem: CatalogProblem) =>
+  process.emitWarning(`Catalog: ${problem.key}: ${problem.problem}`, { type: 'ModelregCatalogProblem' });
+
 /**
  * A model registry on any `ObjectStore`: versions are immutable manifests written last with a
  * conditional create, file contents are shared content-addressed blobs, aliases move by compare-and-swap.
@@ -53,7 +62,7 @@ export class Registry {
   readonly #aliases: AliasBook;
   readonly #reader: VersionReader;
   readonly #writeGuard: WriteGuard;
-  readonly #scan: ManifestScan;
+  readonly #scan: CatalogSource;
   readonly #publisher: Publisher;
   readonly #puller: Puller;
   readonly #deletion: Deletion;
@@ -66,7 +75,13 @@ export class Registry {
     this.#aliases = aliases;
     this.#reader = reader;
     this.#writeGuard = writeGuard;
-    this.#scan = { store, keys, concurrency: settings.concurrency, readManifest: (name, version, options) => reader.readManifest(name, version, options) };
+    this.#scan = {
+      store,
+      keys,
+      concurrency: settings.concurrency,
+      readManifest: (name, version, options) => reader.readManifest(name, version, options),
+      catalog: { enabled: settings.catalog.enabled, shardEntries: settings.catalog.shardEntries, onProblem: settings.catalog.onProblem ?? warnCatalogProblem },
+    };
     const latestVersion = (name: ModelName, signal: AbortSignal | undefined) => reader.latestVersion(name, signal);
     this.#publisher = { store, keys, reader, blobs, writeGuard, settings, latestVersion };
     this.#puller = { reader, blobs, settings };
@@ -129,9 +144,16 @@ export class Registry {
     return this.#reader.lines(filter, options);
   }
 
+  /** Model lines in scope with their version count, newest version and alias names, from one catalog scan; entries that are not valid manifests are skipped and reported. */
+  lineOverview(filter: LineFilter = {}, options: ScanCallOptions = {}): Promise<LineOverview[]> {
+    return lineOverview(this.#scan, filter, { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable });
+  }
+
   /** Manifests of every version matching the filter, by model line then version; entries that are not valid manifests are skipped and reported. */
   list(filter: ListFilter = {}, options: ScanCallOptions = {}): Promise<Manifest[]> {
-    return this.#reader.list(filter, { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable });
+    const scanOptions = { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable };
+    // Metric and tag filters are answered from the catalog, reading only the manifests that match.
+    return needsSummaries(filter) ? listMatching({ ...this.#scan, reader: this.#reader }, filter, scanOptions) : this.#reader.list(filter, scanOptions);
   }
 
   /** Downloads the selected artifacts (every one by default) into `dir`, each verified, all or nothing; give a manifest already read to skip reading it again. */
@@ -254,6 +276,11 @@ export class Registry {
   /** Re-hashes the blobs of one version, or every blob in the registry when no ref is given. */
   async verify(ref?: RefInput, options: CallOptions = {}): Promise<VerifyReport> {
     return verifyBlobs({ ...this.#scan, blobs: this.#blobs }, ref === undefined ? undefined : [await this.manifest(ref, options)], options.signal);
+  }
+
+  /** Brings the catalog up to date (what gc and stats also do on the way): reads the manifests it lacks and writes a new snapshot if anything changed. */
+  reindex(options: ScanCallOptions = {}): Promise<ReindexReport> {
+    return reindexCatalog(this.#scan, { signal: options.signal, onUnreadable: options.onUnreadable ?? warnUnreadable });
   }
 
   /** The versions a version was built from, transitively (`maxDepth` 1 for direct ones only). */

@@ -4,7 +4,7 @@ import type { AliasDocument } from '../format/alias-document.js';
 import type { LineFilter, ModelName } from '../format/keys.js';
 import type { Manifest } from '../format/manifest.js';
 import type { RefInput } from '../format/refs.js';
-import type { UnreadableEntry } from '../maintenance/manifest-scan.js';
+import type { UnreadableEntry } from '../catalog/manifest-source.js';
 import type { ManifestComparison } from './compare.js';
 import type { ArtifactSelection } from '../selection/artifact-selection.js';
 

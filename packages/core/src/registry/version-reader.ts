@@ -6,7 +6,7 @@ import { type RefInput, formatRef, parseName, parseRef } from '../format/refs.js
 import type { ObjectStore } from '../store/object-store.js';
 import { mapBounded } from '../util/concurrency.js';
 import type { AliasBook } from './alias-book.js';
-import { readDocument } from './documents.js';
+import { readDocument } from '../store/read-document.js';
 import type { CallOptions, ListFilter, ResolvedVersion, ScanCallOptions } from './types.js';
 
 export function resolvedVersion(name: ModelName, version: number): ResolvedVersion {
@@ -155,7 +155,8 @@ export class VersionReader {
   }
 }
 
-function matchesFilter(manifest: Manifest, filter: ListFilter): boolean {
+/** Whether a version's tags and metrics (from its manifest or its catalog summary) pass a filter. */
+export function matchesFilter(manifest: Pick<Manifest, 'tags' | 'metrics'>, filter: ListFilter): boolean {
   const tagsMatch = Object.entries(filter.tags ?? {}).every(([tag, value]) => manifest.tags[tag] === value);
   const metricsMatch = Object.entries(filter.metrics ?? {}).every(([metric, range]) => {
     const value = manifest.metrics[metric];

@@ -22,6 +22,10 @@ export class MemoryStore implements ObjectStore {
   readonly capabilities: StoreCapabilities = { conditionalWrites: true, staging: false, boundedMemory: false, fileCopy: false };
   readonly description = 'memory store';
   private readonly objects = new Map<string, StoredObject>();
+  /** Every key in byte order: built by the first listing, then kept up to date by puts and deletes. */
+  private sortedKeys: string[] | undefined;
+  /** Listings iterating over `sortedKeys` now: an edit meanwhile goes to a copy, so they see the keys as they were. */
+  private openListings = 0;
 
   async put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
     throwIfAborted(options.signal, key);
@@ -33,6 +37,7 @@ export class MemoryStore implements ObjectStore {
       throw new PreconditionFailedError(`Object ${key} ${current ? 'changed' : 'does not exist'}: etag ${options.ifMatch} no longer matches`, { key });
     }
     const etag = randomUUID();
+    if (!current) this.editSortedKeys((sorted) => sorted.splice(firstAtOrAfter(sorted, key), 0, key));
     this.objects.set(key, { data, etag, lastModified: new Date(), contentType: options.contentType });
     return { etag };
   }
@@ -52,9 +57,19 @@ export class MemoryStore implements ObjectStore {
   }
 
   async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
-    const keys = [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort(compareKeys);
+    const keys = (this.sortedKeys ??= [...this.objects.keys()].sort(compareKeys));
+    this.openListings++;
+    try {
+      yield* this.entriesOf(keys, prefix, options);
+    } finally {
+      this.openListings--;
+    }
+  }
+
+  private *entriesOf(keys: readonly string[], prefix: string, options: ListOptions): Generator<ListEntry> {
     let lastPrefix: string | undefined;
-    for (const key of keys) {
+    for (let i = firstAtOrAfter(keys, prefix); i < keys.length && keys[i]!.startsWith(prefix); i++) {
+      const key = keys[i]!;
       throwIfAborted(options.signal, prefix);
       const slash = options.delimiter ? key.indexOf(options.delimiter, prefix.length) : -1;
       if (slash !== -1) {
@@ -69,12 +84,18 @@ export class MemoryStore implements ObjectStore {
 
   async delete(keys: readonly string[], options: OperationOptions = {}): Promise<void> {
     throwIfAborted(options.signal);
-    for (const key of keys) this.objects.delete(key);
+    for (const key of keys) if (this.objects.delete(key)) this.editSortedKeys((sorted) => sorted.splice(firstAtOrAfter(sorted, key), 1));
   }
 
   async touch(key: string, options: OperationOptions = {}): Promise<void> {
     throwIfAborted(options.signal, key);
     this.require(key).lastModified = new Date();
+  }
+
+  private editSortedKeys(edit: (sorted: string[]) => void): void {
+    if (!this.sortedKeys) return;
+    if (this.openListings > 0) this.sortedKeys = this.sortedKeys.slice();
+    edit(this.sortedKeys);
   }
 
   /** Test hook: overwrite stored bytes in place, as a disk fault or an attacker would, keeping etag and date. */
@@ -99,9 +120,35 @@ export class MemoryStore implements ObjectStore {
   }
 }
 
-/** Byte-wise key order, as S3 and Azure list (JavaScript's default sort compares UTF-16 units). */
+/**
+ * Byte-wise (UTF-8) key order, as S3 and Azure list. JavaScript compares UTF-16 units, which agrees
+ * with UTF-8 order except that surrogates (U+D800-DFFF, for characters above U+FFFF) must sort after
+ * U+E000-FFFF; shifting those two ranges fixes that without encoding the strings.
+ */
 export function compareKeys(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  return unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit;
+}
+
+/** Index of the first key not below `prefix` (or a key) in byte order (binary search). */
+function firstAtOrAfter(sortedKeys: readonly string[], prefix: string): number {
+  let low = 0;
+  let high = sortedKeys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareKeys(sortedKeys[middle]!, prefix) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Views of `data` in read-sized chunks (no copies): a reader sees a stream as from any real store. */

@@ -200,3 +200,4 @@ export function invalidInputFrom(construct: () => unknown): InvalidInputError {
   }
   throw new Error('the options were accepted');
 }
+export { SimulatedS3Store, type SimulatedS3Options, type RequestKind } from './simulated-s3.js';

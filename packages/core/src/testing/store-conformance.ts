@@ -185,6 +185,16 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         expect(first).toEqual({ type: 'object', key: 'a/b/1', size: 5, etag: expect.any(String), lastModified: expect.any(Date) });
       });
 
+      it('lists each object with the etag a head or get returns (the catalog compares them)', async () => {
+        const { etag } = await store.put('etag/one', Buffer.from('one'));
+        const [listed] = await collect(store.list('etag/'));
+        expect(listed).toMatchObject({ key: 'etag/one', etag });
+        expect((await store.head('etag/one'))?.etag).toBe(etag);
+        const got = await store.get('etag/one');
+        got.body.destroy();
+        expect(got.etag).toBe(etag);
+      });
+
       it('groups by "/" with a delimiter', async () => {
         await putMany(store, ['m/s1/p/1', 'm/s1/q/1', 'm/s2/p/1', 'm/top', 'm2/x']);
         expect(await collect(store.list('m/', { delimiter: '/' }))).toEqual([

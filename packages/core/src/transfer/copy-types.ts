@@ -1,7 +1,7 @@
 import type { RegistryConfig } from '../registry/config.js';
 import type { PurgeScope } from '../registry/deletion.js';
 import type { ProgressEvent } from '../registry/types.js';
-import type { UnreadableEntry } from '../maintenance/manifest-scan.js';
+import type { UnreadableEntry } from '../catalog/manifest-source.js';
 
 /** One end of a copy: a registry URL (as for `openRegistry`) or a registry config. */
 export type CopyEndpoint = string | RegistryConfig;

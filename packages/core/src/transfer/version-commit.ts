@@ -1,5 +1,5 @@
 import { PreconditionFailedError } from '../errors.js';
-import { readDocument } from '../registry/documents.js';
+import { readDocument } from '../store/read-document.js';
 import type { RegistryParts } from '../registry/parts.js';
 import { mapBounded } from '../util/concurrency.js';
 import type { PendingVersion } from './copy-plan.js';

@@ -1,5 +1,5 @@
 import type { RegistryStats } from '../maintenance/stats.js';
-import type { UnreadableEntry } from '../maintenance/manifest-scan.js';
+import type { UnreadableEntry } from '../catalog/manifest-source.js';
 
 /** What `modelreg stats --json` prints and the web view's overview shows: where the registry lives, then its counts. */
 export type StatsView = { registry: string } & Omit<RegistryStats, 'unreadable'>;
