@@ -22,9 +22,12 @@ async function keysOf(store: ObjectStore): Promise<string[]> {
 async function placeExists(test: TestRegistry): Promise<boolean> {
   const { store } = test;
   if (store instanceof S3Store) {
-    const probe = new S3Store({ bucket: store.bucket, endpoint: process.env.MODELREG_TEST_S3_ENDPOINT!, region: 'us-east-1', forcePathStyle: true,
-      credentials: { accessKeyId: process.env.MODELREG_TEST_S3_ACCESS_KEY!, secretAccessKey: process.env.MODELREG_TEST_S3_SECRET_KEY! } });
+    const probe = new S3Store({ bucket: store.bucket, prefix: store.prefix.replace(/\/$/, ''), endpoint: process.env.MODELREG_TEST_S3_ENDPOINT!, region: 'us-east-1',
+      forcePathStyle: true, credentials: { accessKeyId: process.env.MODELREG_TEST_S3_ACCESS_KEY!, secretAccessKey: process.env.MODELREG_TEST_S3_SECRET_KEY! } });
     try {
+      // In a bucket the whole test run shares (MODELREG_TEST_S3_BUCKET, set when the backend-s3 tests
+      // run in the same jest run), the registry's place is its prefix, not the bucket.
+      if (store.prefix !== '') return (await keysOf(probe)).length > 0;
       await probe.client.send(new HeadBucketCommand({ Bucket: store.bucket }));
       return true;
     } catch (error) {

@@ -1,4 +1,4 @@
-import { type MetricRange, NotFoundError, type VersionSummary, formatName, parseName, summarizeVersions } from '@modelreg/core';
+import { type MetricRange, NotFoundError, type VersionSummary, formatName, parseName, summarizeLines, summarizeVersions } from '@modelreg/core';
 import type { Command } from 'commander';
 import { type Context, action } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -71,19 +71,7 @@ async function versions(context: Context, line: string): Promise<void> {
 
 async function types(context: Context, scope: string | undefined): Promise<void> {
   const registry = await context.registry();
-  // One catalog scan for the lines and their versions; alias targets are read only where a line has aliases.
-  const lines = await registry.lineOverview(parseScope(scope), { onUnreadable: context.onUnreadable });
-  const rows = await Promise.all(
-    lines.map(async ({ store, product, type, versions, latest, aliases }) => ({
-      name: formatName({ store, product, type }),
-      store,
-      product,
-      type,
-      versions,
-      latest: latest ?? null,
-      aliases: aliases.length === 0 ? {} : Object.fromEntries((await registry.aliases({ store, product, type })).map(({ alias, version }) => [alias, version])),
-    })),
-  );
+  const rows = await summarizeLines(registry, parseScope(scope), { onUnreadable: context.onUnreadable });
   context.print({ types: rows }, () =>
     rows.length === 0
       ? 'No model lines.'
