@@ -1,6 +1,5 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ARTIFACT_KINDS, type ArtifactKind } from '../../format/manifest.js';
 import { interpretMetadata } from '../legacy-metadata.js';
@@ -92,7 +91,8 @@ async function readRun(root: string, dir: string, file: string): Promise<LegacyR
   let data: unknown;
   try {
     const text = await readFile(join(dir, file), 'utf8');
-    data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    // Loaded here, not at import time: processes that only load models never need a YAML parser.
+    data = file.endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text);
   } catch (error) {
     return { problem: `${file} cannot be parsed (${(error as Error).message.split('\n')[0]})` };
   }

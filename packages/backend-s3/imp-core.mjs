@@ -1,1 +1,0 @@
-await import('@modelreg/core'); await import('@modelreg/backend-s3');

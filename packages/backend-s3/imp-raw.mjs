@@ -1,1 +1,0 @@
-await import('@aws-sdk/client-s3');
