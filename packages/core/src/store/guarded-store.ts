@@ -38,6 +38,17 @@ async function* guardIterable<T>(store: ObjectStore, prefix: string, signal: Abo
   }
 }
 
+/** Publishing and dropping staged bytes (a staged write or a staged file), guarded like every other call. */
+function guardStaged(store: ObjectStore, staged: Pick<StagedWrite, 'commit' | 'discard'>): Pick<StagedWrite, 'commit' | 'discard'> {
+  return {
+    commit: (key) => {
+      assertValidKey(key);
+      return guard(store, key, undefined, () => staged.commit(key));
+    },
+    discard: () => guard(store, undefined, undefined, () => staged.discard()),
+  };
+}
+
 /**
  * The one wrapper between the registry and any backend: validates keys, checks the abort signal
  * before each call, and makes sure only core errors come out. Backends stay thin.
@@ -95,14 +106,7 @@ export class GuardedStore implements ObjectStore {
     return (options: OperationOptions = {}) =>
       guard(this.inner, undefined, options.signal, async (): Promise<StagedWrite> => {
         const staged = await stage(options);
-        return {
-          stream: staged.stream,
-          commit: (key) => {
-            assertValidKey(key);
-            return guard(this.inner, key, undefined, () => staged.commit(key));
-          },
-          discard: () => guard(this.inner, undefined, undefined, () => staged.discard()),
-        };
+        return { stream: staged.stream, ...guardStaged(this.inner, staged) };
       });
   }
 
@@ -112,14 +116,7 @@ export class GuardedStore implements ObjectStore {
     return (sourcePath: string, options: OperationOptions = {}) =>
       guard(this.inner, undefined, options.signal, async (): Promise<StagedFile> => {
         const staged = await stageFile(sourcePath, options);
-        return {
-          path: staged.path,
-          commit: (key) => {
-            assertValidKey(key);
-            return guard(this.inner, key, undefined, () => staged.commit(key));
-          },
-          discard: () => guard(this.inner, undefined, undefined, () => staged.discard()),
-        };
+        return { path: staged.path, ...guardStaged(this.inner, staged) };
       });
   }
 
