@@ -16,11 +16,11 @@ import { copyRegistry, openRegistry } from '@modelreg/core';
 import { S3Store } from '@modelreg/backend-s3';
 import { startTestServers } from '@modelreg/testing';
 import { benchSettings } from './support/args.mjs';
-import { countRequests, deleteAll, formatCommands, randomFile } from './support/s3.mjs';
+import { median } from './support/median.mjs';
+import { countRequests, deleteAll, ensureBucket, formatCommands, randomFile } from './support/s3.mjs';
 
 // The SDK is a dependency of the S3 backend, not of the workspace root.
 const requireFromS3 = createRequire(new URL('../packages/backend-s3/package.json', import.meta.url));
-const { CreateBucketCommand } = requireFromS3('@aws-sdk/client-s3');
 const { Upload } = requireFromS3('@aws-sdk/lib-storage');
 
 const settings = benchSettings({
@@ -41,11 +41,6 @@ const QUEUE_SIZE = 4;
 const LINE = 'bench/model/xgb';
 const RUN = `bench-copy-${Date.now().toString(36)}`;
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const mbPerSecond = (ms) => MODEL_BYTES / 1e6 / (ms / 1000);
 
 async function timed(work) {
@@ -73,9 +68,7 @@ async function main() {
   const client = store(RUN).client; // the raw side uses the same client settings as the copy
   const work = await mkdtemp(join(settings.dir ?? tmpdir(), 'modelreg-copy-bench-'));
   try {
-    await client.send(new CreateBucketCommand({ Bucket: BUCKET })).catch((error) => {
-      if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
-    });
+    await ensureBucket(client, BUCKET);
     console.log(`server: ${server.description}`);
     console.log(`node ${process.version}; part size ${PART_SIZE / MIB} MiB, queue size ${QUEUE_SIZE}; ${ROUNDS} rounds of a ${MODEL_BYTES / MIB} MiB model\n`);
 

@@ -19,10 +19,11 @@ import { PrefixedStore, pseudoRandomStream } from '@modelreg/core/testing/helper
 import { S3Store } from '@modelreg/backend-s3';
 import { startTestServers } from '@modelreg/testing';
 import { benchSettings } from './support/args.mjs';
+import { ensureBucket } from './support/s3.mjs';
 import { startShaper } from './support/shaper.mjs';
 
 // The SDK is a dependency of the S3 backend, not of the workspace root.
-const { CreateBucketCommand, GetObjectCommand } = createRequire(
+const { GetObjectCommand } = createRequire(
   new URL('../packages/backend-s3/package.json', import.meta.url),
 )('@aws-sdk/client-s3');
 
@@ -152,9 +153,7 @@ async function main() {
   const store = new S3Store({ bucket: BUCKET, endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
   try {
     const client = store.client; // the raw side uses the very same client and connection settings
-    await client.send(new CreateBucketCommand({ Bucket: BUCKET })).catch((error) => {
-      if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
-    });
+    await ensureBucket(client, BUCKET);
     const counter = countRequests(client);
     const registry = createRegistry({ backend: store, prefix: PREFIX });
 

@@ -1,11 +1,11 @@
-// Helpers the S3 benchmarks share: a random model file, a request counter on an S3 client, and
-// removal of everything under a prefix.
+// Helpers the S3 benchmarks share: a random model file, a request counter on an S3 client, the
+// benchmark bucket, and removal of everything under a prefix.
 import { randomFillSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { open } from 'node:fs/promises';
 
 // The SDK is a dependency of the S3 backend, not of the workspace root.
-const { DeleteObjectsCommand, ListObjectsV2Command } = createRequire(new URL('../../packages/backend-s3/package.json', import.meta.url))('@aws-sdk/client-s3');
+const { CreateBucketCommand, DeleteObjectsCommand, ListObjectsV2Command } = createRequire(new URL('../../packages/backend-s3/package.json', import.meta.url))('@aws-sdk/client-s3');
 
 const MIB = 1024 * 1024;
 
@@ -55,4 +55,11 @@ export async function deleteAll(client, bucket, prefix) {
     if (keys.length > 0) await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
+}
+
+/** Creates the bucket unless it exists already (a benchmark run earlier on the same server). */
+export async function ensureBucket(client, bucket) {
+  await client.send(new CreateBucketCommand({ Bucket: bucket })).catch((error) => {
+    if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
+  });
 }

@@ -17,6 +17,7 @@ import { KeyScheme, createRegistry } from '@modelreg/core';
 import { AzureBlobStore } from '../dist/index.js';
 import { startTestServers } from '@modelreg/testing';
 import { benchSettings } from '../../../bench/support/args.mjs';
+import { median } from '../../../bench/support/median.mjs';
 
 const settings = benchSettings({
   usage: 'pnpm bench:azure [-- options]   (or: node packages/backend-azure/bench/azure-bench.mjs [options], after pnpm build)',
@@ -49,11 +50,6 @@ async function seconds(work) {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const mbps = (secondsTaken) => bytes / 1e6 / secondsTaken;
 
 const servers = await startTestServers(['azure']);

@@ -15,13 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
 import { KeyScheme, createRegistry } from '@modelreg/core';
 import { PrefixedStore } from '@modelreg/core/testing/helpers';
 import { S3Store } from '@modelreg/backend-s3';
 import { startTestServers } from '@modelreg/testing';
 import { benchSettings } from '../../../bench/support/args.mjs';
+import { ensureBucket } from '../../../bench/support/s3.mjs';
+import { median } from '../../../bench/support/median.mjs';
 
 const settings = benchSettings({
   usage: 'pnpm bench:cold-start [-- options]   (or: node packages/backend-s3/bench/cold-start.mjs [options], after pnpm build)',
@@ -37,12 +38,6 @@ const PREFIX = `bench-cold-${Date.now().toString(36)}`;
 const LINE = 'bench/model/cold';
 const script = (name) => fileURLToPath(new URL(`./cold-start/${name}`, import.meta.url));
 const run = promisify(execFile);
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 /** Runs one child process and returns its own figures plus the wall time of the whole process. */
 async function coldStart(path, env) {
@@ -75,9 +70,7 @@ async function main() {
   const { endpoint, region, accessKeyId, secretAccessKey } = server.connection;
   const store = new S3Store({ bucket: BUCKET, endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
   try {
-    await store.client.send(new CreateBucketCommand({ Bucket: BUCKET })).catch((error) => {
-      if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
-    });
+    await ensureBucket(store.client, BUCKET);
     const registry = createRegistry({ backend: store, prefix: PREFIX });
     const bytes = settings.sizeMib * MIB;
     const pushed = await registry.push(LINE, [{ name: 'model.bin', body: randomBytes(bytes) }]);

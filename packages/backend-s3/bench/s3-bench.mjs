@@ -12,13 +12,14 @@ import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createRegistry } from '@modelreg/core';
 import { S3Store } from '@modelreg/backend-s3';
 import { startTestServers } from '@modelreg/testing';
 import { benchSettings } from '../../../bench/support/args.mjs';
-import { countRequests, deleteAll as deleteUnder, formatCommands, randomFile } from '../../../bench/support/s3.mjs';
+import { median } from '../../../bench/support/median.mjs';
+import { countRequests, deleteAll as deleteUnder, ensureBucket, formatCommands, randomFile } from '../../../bench/support/s3.mjs';
 
 const settings = benchSettings({
   usage: 'pnpm bench:s3 [-- options]   (or: node packages/backend-s3/bench/s3-bench.mjs [options], after pnpm build)',
@@ -39,11 +40,6 @@ const QUEUE_SIZE = 4;
 const LINE = 'bench/model/xgb';
 const deleteAll = (client, prefix) => deleteUnder(client, BUCKET, prefix);
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const mbPerSecond = (bytes, ms) => bytes / 1e6 / (ms / 1000);
 
 async function timed(work) {
@@ -74,9 +70,7 @@ async function main() {
       queueSize: QUEUE_SIZE,
     });
     const client = store.client; // the raw side uses the very same client and connection settings
-    await client.send(new CreateBucketCommand({ Bucket: BUCKET })).catch((error) => {
-      if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
-    });
+    await ensureBucket(client, BUCKET);
     console.log(`server: ${server.description}`);
     console.log(`node ${process.version}; part size ${PART_SIZE / MIB} MiB, queue size ${QUEUE_SIZE}; pull as core's ranged GETs (registry defaults); ${ROUNDS} rounds\n`);
 
