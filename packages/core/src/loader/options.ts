@@ -42,6 +42,13 @@ export const loaderOptionsSchema = z.strictObject({
   concurrency: z._default(z.int().check(z.minimum(1), z.maximum(256)), 8),
   ...rangedDownloadFields,
   /**
+   * Blobs at least this big are downloaded under a claim (a file lock in the cache folder), so a
+   * process sharing the folder that misses the same blob at the same moment waits for this download
+   * instead of repeating it. A smaller blob downloads in less time than a waiter's poll interval
+   * (100 ms) at 100 MB/s, so both download it, and a cold start does not load the lock library. @default 8 MiB
+   */
+  claimThresholdBytes: z._default(z.int().check(z.nonnegative()), 8 * MIB),
+  /**
    * fsync downloaded blobs before they are renamed into the cache. Without it a crash never leaves
    * a partial file under a blob's name, only an operating system crash can (and `verify: 'once'`
    * catches that on the next start). @default false
