@@ -1,30 +1,48 @@
 import type { Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ListEntry, type ListOptions, type ObjectInfo, throwIfAborted } from '@modelreg/core';
+import { objectInfo } from './object-info.js';
 import { translateFsError } from './translate-error.js';
 
 export interface ListSource {
   /** Keys never listed: the store's own files. */
   skip: (key: string) => boolean;
-  /** The object's info, or undefined when it was deleted since its folder was read. */
-  head: (key: string) => Promise<ObjectInfo | undefined>;
+  /** Refuses a starting folder that leads out of the store (a symbolic link above it). */
+  checkStart: (folderKey: string) => Promise<void>;
 }
 
 /** Every object (and, with a delimiter, every folder that holds one) under `prefix`, in byte order. */
 export async function* listObjects(root: string, prefix: string, options: ListOptions, source: ListSource): AsyncGenerator<ListEntry> {
   try {
+    await source.checkStart(prefix.slice(0, prefix.lastIndexOf('/') + 1));
     for await (const entry of sortedWalk(root, prefix, options.delimiter === '/', source.skip)) {
       throwIfAborted(options.signal, prefix); // between folder reads, which take no signal
       if (entry.type === 'folder') {
         yield { type: 'prefix', prefix: entry.prefix };
         continue;
       }
-      const info = await source.head(entry.key);
+      const info = await fileInfo(join(root, ...entry.key.split('/')));
       if (info) yield { type: 'object', key: entry.key, ...info };
     }
   } catch (error) {
     throw translateFsError(error, prefix, root);
+  }
+}
+
+/**
+ * The walk enters only real folders and yields only real files (directory entries are never
+ * followed when they are links), so below the checked starting folder a plain `lstat` is enough:
+ * no `realpath` per file. A file replaced by a link since its folder was read is skipped.
+ */
+async function fileInfo(path: string): Promise<ObjectInfo | undefined> {
+  try {
+    const info = await lstat(path, { bigint: true });
+    return info.isFile() ? objectInfo(info) : undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw error;
   }
 }
 

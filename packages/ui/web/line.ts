@@ -86,7 +86,7 @@ function versionTable(page: Api['versions'], state: TableState, refresh: () => P
   );
 }
 
-/** Every move of every alias, newest first: when, which alias, to which version, how, and why. */
+/** Every move of every alias, newest first: when, which alias, to which version, how, who and why. */
 function aliasTimeline({ aliases }: Api['aliases']): HTMLElement {
   const events = aliases.flatMap((alias) => alias.history.map((event) => ({ alias: alias.alias, ...event }))).sort((a, b) => b.at.localeCompare(a.at));
   if (events.length === 0) return h('p', {}, 'No alias has been set on this line.');
@@ -96,6 +96,7 @@ function aliasTimeline({ aliases }: Api['aliases']): HTMLElement {
     ...events.map((event) =>
       h('li', { 'data-alias': event.alias, 'data-version': event.version },
         h('time', { datetime: event.at }, date(event.at)), ' ', badge(event.alias), ` ${event.action === 'rollback' ? 'rolled back to' : 'set to'} v${event.version}`,
+        event.by ? h('span', { class: 'by' }, ` by ${event.by}`) : null,
         event.reason ? h('span', { class: 'reason' }, ` - ${event.reason}`) : null),
     ),
   );
