@@ -10,6 +10,7 @@ import { type RunningUi, startUi } from './support/ui-process.js';
 
 const VERSIONS = 1000;
 const LINES = 1000;
+const SMALL = 5;
 const TIMINGS = fileURLToPath(new URL('../test-output/timings.json', import.meta.url));
 
 /**
@@ -31,12 +32,17 @@ describe('modelreg ui on big registries', () => {
     await seedLongLine(registry, 'long/sales/xgb', VERSIONS);
     await registry.promote(`long/sales/xgb@${VERSIONS - 10}`, 'production');
     await seedWideStore(registry, 'wide', LINES);
+    // Baselines measured in the same run: what a page costs on this machine with almost no data.
+    await seedLongLine(registry, 'long/sales/small', SMALL);
+    await seedWideStore(registry, 'tiny', SMALL);
     [ui, browser] = await Promise.all([startUi(cwd), launchBrowser()]);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 300_000);
 
   afterAll(async () => {
-    console.log(`modelreg ui render times (ms): ${JSON.stringify(timings)}`);
+    const ratio = (big: number | undefined, small: number | undefined) => (big && small ? Number((big / small).toFixed(1)) : null);
+    const ratios = { lineCold: ratio(timings.lineCold, timings.smallLineCold), lineWarm: ratio(timings.lineWarm, timings.smallLineWarm), storeCold: ratio(timings.storeCold, timings.smallStoreCold) };
+    console.log(`modelreg ui render times (ms): ${JSON.stringify(timings)}; vs a ${SMALL}-version line / ${SMALL}-line store: ${JSON.stringify(ratios)}`);
     await mkdir(join(TIMINGS, '..'), { recursive: true });
     await writeFile(TIMINGS, `${JSON.stringify(timings, null, 2)}\n`);
     await browser?.close();
@@ -45,13 +51,13 @@ describe('modelreg ui on big registries', () => {
   });
 
   /** Navigation start until the version table and the rmse chart are both on the page. */
-  async function renderLine(): Promise<number> {
+  async function renderLine(type = 'xgb'): Promise<number> {
+    await page.goto('about:blank');
     const started = performance.now();
-    await visit(page, lineUrl());
+    await visit(page, `${ui.origin}/#/line?store=long&product=sales&type=${type}`);
     await page.waitForSelector('figure.chart[data-metric="rmse"] canvas');
     return Math.round(performance.now() - started);
   }
-  const lineUrl = () => `${ui.origin}/#/line?store=long&product=sales&type=xgb`;
 
   it(`renders a line with ${VERSIONS} versions a page at a time, with every version in its charts`, async () => {
     // No catalog snapshot yet: the server reads every manifest once.
@@ -82,16 +88,18 @@ describe('modelreg ui on big registries', () => {
     await localRegistry(cwd).reindex();
     await ui.stop();
     ui = await startUi(cwd);
-    await page.goto('about:blank');
+    timings.smallLineCold = await renderLine('small');
+    expect(await page.locator('figure.chart[data-metric="rmse"]').getAttribute('data-points')).toBe(String(SMALL));
     timings.lineCold = await renderLine();
     expect(await page.locator('figure.chart[data-metric="rmse"]').getAttribute('data-points')).toBe(String(VERSIONS));
     await waitForCount(page, 'table.versions-table tbody tr', 50);
-    await page.goto('about:blank');
+    timings.smallLineWarm = await renderLine('small');
     timings.lineWarm = await renderLine();
     expect(await page.locator('figure.chart[data-metric="rmse"]').getAttribute('data-points')).toBe(String(VERSIONS));
   });
 
   it(`renders a store with ${LINES} model lines a page at a time`, async () => {
+    timings.smallStoreCold = Math.round(await visit(page, `${ui.origin}/#/?store=tiny`));
     timings.storeCold = Math.round(await visit(page, `${ui.origin}/#/?store=wide`));
     await waitForCount(page, 'table.lines-table tbody tr', 50);
     expect(await page.locator('.pager .range').textContent()).toBe(`1-50 of ${LINES.toLocaleString('en')}`);
@@ -104,7 +112,7 @@ describe('modelreg ui on big registries', () => {
     await waitForCount(page, 'table.lines-table tbody tr', 1);
     expect(await page.locator('table.lines-table tbody tr').getAttribute('data-line')).toBe('wide/product-03/type-0993');
     await page.waitForSelector('dd[data-stat="versions"]', { timeout: 60_000 });
-    expect(await page.locator('dd[data-stat="versions"]').textContent()).toBe(String(VERSIONS + LINES));
+    expect(await page.locator('dd[data-stat="versions"]').textContent()).toBe(String(VERSIONS + LINES + 2 * SMALL));
     await screenshot(page, 'scale-store');
     await page.goto('about:blank');
     timings.storeWarm = Math.round(await visit(page, `${ui.origin}/#/?store=wide`));
