@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Readable, addAbortSignal } from 'node:stream';
 import type { BlobRequestConditions, BlockBlobClient } from '@azure/storage-blob';
-import { InvalidInputError } from '@modelreg/core';
+import { InvalidInputError } from '@modelreg/core/backend';
 import { MAX_BLOCKS_PER_BLOB } from './options.js';
 
 export interface BlobUploadOptions {

@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ListEntry, type ListOptions, type ObjectInfo, throwIfAborted } from '@modelreg/core';
+import { type ListEntry, type ListOptions, type ObjectInfo, throwIfAborted } from '@modelreg/core/backend';
 import { objectInfo } from './object-info.js';
 import { translateFsError } from './translate-error.js';
 

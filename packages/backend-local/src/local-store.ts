@@ -7,7 +7,7 @@ import {
   AccessDeniedError, BackendError, InvalidInputError, PreconditionFailedError, throwIfAborted, type IncompleteWrite,
   type GetOptions, type GetResult, type ListEntry, type ListOptions, type ObjectInfo, type ObjectStore,
   type OperationOptions, type PutBody, type PutOptions, type PutResult, type StoreCapabilities,
-} from '@modelreg/core';
+} from '@modelreg/core/backend';
 import { READ_CHUNK_BYTES } from '@modelreg/core/backend';
 import { dirEntries, syncPath } from '@modelreg/core/fs';
 import pLimit from 'p-limit';

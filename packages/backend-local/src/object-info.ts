@@ -1,5 +1,5 @@
 import type { BigIntStats } from 'node:fs';
-import type { ObjectInfo } from '@modelreg/core';
+import type { ObjectInfo } from '@modelreg/core/backend';
 
 export function objectInfo(info: BigIntStats): ObjectInfo {
   return {

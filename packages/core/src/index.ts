@@ -15,6 +15,7 @@ export * from './registry/config.js';
 export type { ArtifactInput, PushMeta } from './registry/push-input.js';
 export type * from './registry/types.js';
 export { Registry, createRegistry } from './registry/registry.js';
+export { RegistryReader, createRegistryReader } from './registry/registry-reader.js';
 export { REGISTRY_URL_FORMS, type StoreUrlContext, type StoreUrlOpener, openRegistry, openStore } from './registry/open-registry.js';
 export type { PullTarget } from './registry/pull.js';
 export type { DeleteVersionOptions, DeletedVersion, PurgeOptions, PurgeReport, PurgeScope } from './registry/deletion.js';

@@ -1,24 +1,24 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { InvalidManifestError } from '../errors.js';
 import { describeIssues } from '../util/parse-options.js';
 
 export const aliasEventSchema = z.strictObject({
-  version: z.number().int().positive(),
+  version: z.int().check(z.positive()),
   at: z.iso.datetime(),
   action: z.enum(['set', 'rollback']),
   /** Free text from the caller, e.g. a ticket or a pipeline run. */
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
   /** Who moved it (a person or a pipeline); absent in documents written before it was recorded. */
-  by: z.string().optional(),
+  by: z.optional(z.string()),
 });
 
 /** What an alias key holds: the current target, the targets it can roll back to, and its history. */
 export const aliasDocumentSchema = z.strictObject({
   schemaVersion: z.literal(1),
-  alias: z.string().min(1),
-  version: z.number().int().positive(),
+  alias: z.string().check(z.minLength(1)),
+  version: z.int().check(z.positive()),
   /** Earlier targets, most recent last: `rollback` pops from here. */
-  previous: z.array(z.number().int().positive()),
+  previous: z.array(z.int().check(z.positive())),
   /** Every move, oldest first, capped at the registry's `aliasHistoryLimit`. */
   history: z.array(aliasEventSchema),
 });
