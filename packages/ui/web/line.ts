@@ -39,7 +39,7 @@ export async function linePage(params: URLSearchParams): Promise<HTMLElement> {
     section('Metrics over versions', later(async () => metricCharts(await series), 'Drawing charts...')),
     section(
       'Versions',
-      h('div', { class: 'toolbar' }, filterBox('filter: v12, tag=value, alias, text', '', (q) => {
+      h('div', { class: 'toolbar' }, filterBox('filter: v12, tag=value, alias, metric', '', (q) => {
         Object.assign(state, { q, offset: 0 });
         void refresh();
       }), compareButton),
