@@ -66,7 +66,11 @@ export class LocalStore implements ObjectStore {
       const info = objectInfo(await file.stat({ bigint: true }));
       const start = options.range?.offset ?? 0;
       const end = options.range?.length === undefined ? undefined : start + options.range.length - 1;
-      const body = file.createReadStream({ start, ...(end === undefined ? {} : { end }), highWaterMark: READ_CHUNK_BYTES, signal: options.signal });
+      // A chunk no bigger than what is left to read: a stream allocates its full chunk size on each
+      // read, so a 1 MiB chunk for a 500-byte manifest costs 2 MiB of garbage per small file.
+      const remaining = (end ?? info.size - 1) - start + 1;
+      const highWaterMark = Math.max(1, Math.min(READ_CHUNK_BYTES, remaining));
+      const body = file.createReadStream({ start, ...(end === undefined ? {} : { end }), highWaterMark, signal: options.signal });
       return { ...info, body };
     } catch (error) {
       throw translateFsError(error, key, this.root);
