@@ -42,3 +42,4 @@ export * from './import/index.js';
 export type { ReindexReport } from './catalog/reindex.js';
 export type { CatalogProblem } from './catalog/catalog-snapshot.js';
 export type { LineOverview } from './registry/line-overview.js';
+export type { LineVersion } from './registry/line-versions.js';

@@ -8,6 +8,8 @@ export const aliasEventSchema = z.strictObject({
   action: z.enum(['set', 'rollback']),
   /** Free text from the caller, e.g. a ticket or a pipeline run. */
   reason: z.optional(z.string()),
+  /** Who moved it (a person or a pipeline); absent in documents written before it was recorded. */
+  by: z.optional(z.string()),
 });
 
 /** What an alias key holds: the current target, the targets it can roll back to, and its history. */
@@ -40,7 +42,12 @@ export function decodeAlias(bytes: Buffer, key: string): AliasDocument {
 export function moveAlias(
   current: AliasDocument | undefined,
   alias: string,
-  move: ({ action: 'set'; version: number } | { action: 'rollback' }) & { reason?: string | undefined; /** ISO time of the move. @default now */ at?: string | undefined },
+  move: ({ action: 'set'; version: number } | { action: 'rollback' }) & {
+    reason?: string | undefined;
+    by?: string | undefined;
+    /** ISO time of the move. @default now */
+    at?: string | undefined;
+  },
   limit: number,
 ): AliasDocument {
   const previous = current ? [...current.previous] : [];
@@ -53,7 +60,7 @@ export function moveAlias(
     if (target === undefined) throw new Error('rollback without a previous target');
     version = target;
   }
-  const event: AliasEvent = { version, at: move.at ?? new Date().toISOString(), action: move.action, ...(move.reason ? { reason: move.reason } : {}) };
+  const event: AliasEvent = { version, at: move.at ?? new Date().toISOString(), action: move.action, ...(move.reason ? { reason: move.reason } : {}), ...(move.by ? { by: move.by } : {}) };
   return {
     schemaVersion: 1,
     alias,

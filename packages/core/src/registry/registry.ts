@@ -11,6 +11,7 @@ import type { CatalogProblem } from '../catalog/catalog-snapshot.js';
 import { type ReindexReport, reindexCatalog } from '../catalog/reindex.js';
 import { listMatching, needsSummaries } from './filtered-list.js';
 import { type LineOverview, lineOverview } from './line-overview.js';
+import { type LineVersion, lineVersions } from './line-versions.js';
 import { type RetainOptions, type RetainReport, retainVersions } from '../maintenance/retention.js';
 import { type RegistryStats, registryStats } from '../maintenance/stats.js';
 import { type VerifyReport, verifyBlobs } from '../maintenance/verify.js';
@@ -35,6 +36,8 @@ import type { WriteGuard } from './write-guard.js';
 
 interface AliasOptions extends CallOptions {
   reason?: string;
+  /** Who moves the alias (a person or a pipeline), kept in its history. The CLI passes `--by`, else `MODELREG_ACTOR`, else the OS user. */
+  by?: string;
   /** When the move happened, for alias history brought in from elsewhere (`Date` or ISO 8601 text). @default now */
   at?: TimestampInput;
 }
@@ -118,6 +121,11 @@ export class Registry extends RegistryReader {
     return lineOverview(this.#scan, filter, { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable });
   }
 
+  /** Every version of one model line with its metrics, tags and sizes, from the catalog (reading only the manifests it lacks); ascending. */
+  lineVersions(name: string | ModelName, options: ScanCallOptions = {}): Promise<LineVersion[]> {
+    return lineVersions(this.#scan, parseName(name), { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable });
+  }
+
   /** Manifests of every version matching the filter, by model line then version; entries that are not valid manifests are skipped and reported. */
   list(filter: ListFilter = {}, options: ScanCallOptions = {}): Promise<Manifest[]> {
     const scanOptions = { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable };
@@ -165,7 +173,7 @@ export class Registry extends RegistryReader {
   async setAlias(ref: RefInput, alias: string, options: AliasOptions = {}): Promise<AliasInfo> {
     await this.#writeGuard.assertSafe(options.signal);
     const target = await this.resolve(ref, options);
-    return this.#aliases.move(target, alias, { action: 'set', version: target.version, reason: options.reason, at: moveTime(options.at) }, options.signal);
+    return this.#aliases.move(target, alias, { action: 'set', version: target.version, reason: options.reason, by: options.by, at: moveTime(options.at) }, options.signal);
   }
 
   /** `setAlias` with the conventional default alias `production`. */
@@ -176,7 +184,7 @@ export class Registry extends RegistryReader {
   /** Moves `alias` back to the version it pointed at before its last move. */
   async rollback(name: string | ModelName, alias = 'production', options: AliasOptions = {}): Promise<AliasInfo> {
     await this.#writeGuard.assertSafe(options.signal);
-    return this.#aliases.move(parseName(name), alias, { action: 'rollback', reason: options.reason, at: moveTime(options.at) }, options.signal);
+    return this.#aliases.move(parseName(name), alias, { action: 'rollback', reason: options.reason, by: options.by, at: moveTime(options.at) }, options.signal);
   }
 
   /** Removes an alias (the versions stay). */
