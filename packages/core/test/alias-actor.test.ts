@@ -1,5 +1,5 @@
 import { expect, it } from '@jest/globals';
-import { KeyScheme, MemoryStore, aliasMoves, createRegistry } from '../src/index.js';
+import { KeyScheme, MemoryStore, aliasMoves, createRegistry, readAll } from '../src/index.js';
 
 const line = { store: 'shop', product: 'sales', type: 'xgb' };
 
@@ -41,4 +41,15 @@ it('records who moved an alias, and still reads documents written before moves h
   ]);
   // A move without an author stores no empty field.
   expect('by' in aliases.find((alias) => alias.alias === 'staging')!.history[0]!).toBe(false);
+});
+
+it('keeps a field of a move it does not know, also when it writes the document again', async () => {
+  const { store, registry } = await registryWithVersions(2);
+  const later = { version: 1, at: '2026-01-02T03:04:05.000Z', action: 'set', by: 'alice', approvedBy: 'bob' }; // as a later release might write it
+  const key = new KeyScheme('').aliasKey(line, 'production');
+  await store.put(key, Buffer.from(JSON.stringify({ schemaVersion: 1, alias: 'production', version: 1, previous: [], history: [later] })));
+  expect((await registry.resolve('shop/sales/xgb@production')).version).toBe(1);
+  await registry.promote('shop/sales/xgb@2', 'production', { by: 'carol' });
+  const stored = JSON.parse((await readAll((await store.get(key)).body)).toString('utf8')) as { history: object[] };
+  expect(stored.history).toEqual([later, expect.objectContaining({ version: 2, action: 'set', by: 'carol' })]);
 });

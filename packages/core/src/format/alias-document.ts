@@ -2,7 +2,12 @@ import * as z from 'zod/mini';
 import { InvalidManifestError } from '../errors.js';
 import { describeIssues } from '../util/parse-options.js';
 
-export const aliasEventSchema = z.strictObject({
+/**
+ * One move. Loose: a field this release does not know (added by a later one) is kept, and kept when
+ * the document is written again, so adding a field to moves never breaks an older reader. `by` was
+ * the first such field; releases before it refuse documents holding it (upgrade loaders first).
+ */
+export const aliasEventSchema = z.looseObject({
   version: z.int().check(z.positive()),
   at: z.iso.datetime(),
   action: z.enum(['set', 'rollback']),
