@@ -158,6 +158,14 @@ describe('gc with the catalog', () => {
     // LIST pages: blobs; snapshots and models; leases; models again; gc runs; snapshots and shards when pruning.
     expect(s3.counts.listPage).toBe(pages(MANIFESTS) + (1 + pages(MANIFESTS)) + 1 + pages(MANIFESTS) + 1 + 2);
     expect(s3.counts.put).toBe(1);
+    // By area. Manifest side: two listings of models/ (the protocol), the snapshot names, the index
+    // and the shards twice, and pruning's listings of snapshots and shards and its read of the index.
+    // Blob side: one listing. gc's own objects: the marker's put, head and delete, the listing of
+    // leases, and the listing of runs with a read of the one it finds (its own marker).
+    const area = (name: string) => s3.countsByArea.get(name) ?? 0;
+    expect(area('models') + area('catalog')).toBe(2 * pages(MANIFESTS) + 1 + 1 + 2 * shards.length + 3);
+    expect(area('blobs')).toBe(pages(MANIFESTS));
+    expect(area('gc')).toBe(6);
   });
 
   it('never trusts a summary whose manifest was replaced: the new manifest\'s blobs are kept', async () => {
