@@ -11,6 +11,7 @@ import { CatalogKeys } from '../catalog/catalog-format.js';
 import { pruneCatalog } from '../catalog/catalog-prune.js';
 import { type CatalogSource, CatalogScan } from '../catalog/catalog-scan.js';
 import type { UnreadableEntry } from '../catalog/manifest-source.js';
+import { SeenManifests } from '../catalog/seen-manifests.js';
 import { PUSH_LEASE_TTL_MS } from './push-lease.js';
 import { BlobTable, type ListedBlob } from './blob-table.js';
 
@@ -77,7 +78,8 @@ export async function collectGarbage(source: CatalogSource & { gracePeriodMs: nu
   };
   // A summary counts only while the listing shows the etag it was made from (docs/catalog.md), so a
   // stale snapshot can never hide a reference. A real run leaves a snapshot of what it read.
-  const firstPass = new CatalogScan(source, { signal, write: !dryRun, rememberReads: true, onUnreadable });
+  const seen = new SeenManifests();
+  const firstPass = new CatalogScan(source, { signal, write: !dryRun, record: seen, onUnreadable });
   for await (const { artifacts } of firstPass.summaries()) {
     for (const artifact of artifacts) reference(artifact.digest);
   }
@@ -87,11 +89,9 @@ export async function collectGarbage(source: CatalogSource & { gracePeriodMs: nu
     const now = run?.startedAt ?? Date.now();
     const leased = new Set(await leasedDigests(store, keys, now - PUSH_LEASE_TTL_MS, dryRun, signal));
     for (const digest of leased) reference(digest);
-    // Pushes that committed between the first scan and the announcement: their leases may be gone already.
-    // Skipped: what the first pass saw, which a real run has as the snapshot it left (without one it
-    // reads every manifest again). A dry run deletes nothing, so its older snapshot will do.
-    const seen = dryRun ? firstPass.used : firstPass.exactSnapshot;
-    const secondPass = new CatalogScan(source, { signal, snapshot: seen, onlyUnseen: firstPass.reads, onUnreadable: onUnreadable && (() => undefined) });
+    // Pushes that committed between the first scan and the announcement: their leases may be gone
+    // already. Skipped: what the first pass saw (same key and etag); the rest is read.
+    const secondPass = new CatalogScan(source, { signal, skip: seen, onUnreadable: onUnreadable && (() => undefined) });
     for await (const { artifacts } of secondPass.summaries()) {
       for (const artifact of artifacts) reference(artifact.digest);
     }
