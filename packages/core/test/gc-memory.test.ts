@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { KeyScheme, MemoryStore, createRegistry, sha256 } from '../src/index.js';
 import type { ListEntry, ListOptions } from '../src/store/object-store.js';
 import { BlobTable } from '../src/maintenance/blob-table.js';
+import { SeenManifests } from '../src/catalog/seen-manifests.js';
 
 // The compact structures registry-wide work keeps instead of sets of every name and digest
 // (docs/gc.md, "Memory"): gc's table of listed blobs, and stats' counts by key order.
@@ -53,6 +54,21 @@ describe('BlobTable', () => {
     const table = await BlobTable.list(memory, keys, undefined);
     expect(table.markReferenced(digests[2]!)).toBe(true);
     expect([...table.unreferenced()].map((blob) => blob.digest)).toEqual([digests[0], digests[1], digests[3]]);
+  });
+});
+
+describe('SeenManifests', () => {
+  it('knows each key with the etag it was added with, across growth', () => {
+    const seen = new SeenManifests();
+    const count = 20_000; // past several doublings of the table
+    for (let i = 0; i < count; i++) seen.add(`models/s/p/t/${i}/manifest.json`, `etag-${i}`);
+    seen.add('models/s/p/t/7/manifest.json', 'etag-7');
+    expect(seen.size).toBe(count);
+    for (let i = 0; i < count; i += 997) expect(seen.has(`models/s/p/t/${i}/manifest.json`, `etag-${i}`)).toBe(true);
+    // The same key with another etag (replaced since), another key, and key and etag run together.
+    expect(seen.has('models/s/p/t/7/manifest.json', 'etag-8')).toBe(false);
+    expect(seen.has(`models/s/p/t/${count}/manifest.json`, `etag-${count}`)).toBe(false);
+    expect(seen.has('models/s/p/t/7/manifest.jsonetag-', '7')).toBe(false);
   });
 });
 

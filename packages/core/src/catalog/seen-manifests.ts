@@ -6,9 +6,9 @@ const INITIAL_SLOTS = 1 << 12;
 /**
  * Which manifests (key and etag, as a listing showed them) a scan has seen, in 32 bytes each: the
  * sha256 of key and etag, in an open-addressing hash table kept at most half full (64 bytes per
- * manifest, 64 MiB per million; twice that while it grows). Lets gc's second pass skip what its
- * first saw without holding every key, and without reading the catalog again. sha256 fingerprints
- * are trusted here exactly as content addressing trusts them for blobs.
+ * manifest, 64 MiB per million; half as much again for a moment while it doubles). Lets gc's
+ * second pass skip what its first saw without holding every key, and without reading the catalog
+ * again. sha256 fingerprints are trusted here exactly as content addressing trusts them for blobs.
  */
 export class SeenManifests {
   #slots = Buffer.alloc(INITIAL_SLOTS * FINGERPRINT_BYTES);
