@@ -146,18 +146,52 @@ describe('stats with the catalog', () => {
 });
 
 describe('gc with the catalog', () => {
-  it('a second gc reads the snapshot twice (before and after its marker) and no manifest', async () => {
+  it('a second gc reads the snapshot once, before its marker, and no manifest', async () => {
     await registry.gc({ dryRun: false });
     const { shards } = await newestSnapshot();
     s3.reset();
     const report = await registry.gc({ dryRun: false });
     expect(report).toMatchObject({ scannedBlobs: MANIFESTS, referencedBlobs: MANIFESTS, deletedBlobs: 0 });
-    // GETs: the index and every shard in the first pass, the shards again in the second (after the
-    // marker), the index when pruning, and the marker's own clock reading. No manifest.
-    expect(s3.counts.get).toBe(1 + 2 * shards.length + 1 + 1);
+    // GETs: the index and every shard in the first pass (the second skips what the first saw, by
+    // key and etag), the index when pruning, and the marker's own clock reading. No manifest.
+    expect(s3.counts.get).toBe(1 + shards.length + 1 + 1);
     // LIST pages: blobs; snapshots and models; leases; models again; gc runs; snapshots and shards when pruning.
     expect(s3.counts.listPage).toBe(pages(MANIFESTS) + (1 + pages(MANIFESTS)) + 1 + pages(MANIFESTS) + 1 + 2);
     expect(s3.counts.put).toBe(1);
+    // By area. Manifest side: two listings of models/ (the protocol), the snapshot names, the index
+    // and the shards, and pruning's listings of snapshots and shards and its read of the index.
+    // Blob side: one listing. gc's own objects: the marker's put, head and delete, the listing of
+    // leases, and the listing of runs with a read of the one it finds (its own marker).
+    const area = (name: string) => s3.countsByArea.get(name) ?? 0;
+    expect(area('models') + area('catalog')).toBe(2 * pages(MANIFESTS) + 1 + 1 + shards.length + 3);
+    expect(area('blobs')).toBe(pages(MANIFESTS));
+    expect(area('gc')).toBe(6);
+  });
+
+  it('reads in its second pass a version committed after its first, and keeps that version\'s blob', async () => {
+    await registry.gc({ dryRun: false });
+    const { shards } = await newestSnapshot();
+    // A push that finished while gc marked: its manifest lands right after the marker, its lease is
+    // already gone, and its blob is old enough to delete (content pushed before, say).
+    const late = Buffer.from('late model');
+    const digest = sha256(late);
+    await memory.put(keys.blobKey(digest), late);
+    memory.backdate(keys.blobKey(digest), 48 * HOUR);
+    const name = { store: 'store-1', product: 'product-5', type: 'xgb' };
+    const manifest = JSON.parse((await readAll((await memory.get(keys.manifestKey(name, 3))).body)).toString('utf8'));
+    const committed = { ...manifest, version: 4, artifacts: [{ ...manifest.artifacts[0], digest, size: late.length }] };
+    const put = memory.put.bind(memory);
+    memory.put = async (key, body, options) => {
+      const result = await put(key, body, options);
+      if (key.startsWith('gc/runs/')) await put(keys.manifestKey(name, 4), Buffer.from(JSON.stringify(committed)));
+      return result;
+    };
+    s3.reset();
+    const report = await registry.gc({ dryRun: false });
+    expect(report).toMatchObject({ scannedBlobs: MANIFESTS + 1, referencedBlobs: MANIFESTS + 1, deletedBlobs: 0 });
+    expect(await memory.head(keys.blobKey(digest))).toBeDefined();
+    // The late manifest is the only one read, in the second pass.
+    expect(s3.counts.get).toBe(1 + shards.length + 1 + 1 + 1);
   });
 
   it('never trusts a summary whose manifest was replaced: the new manifest\'s blobs are kept', async () => {

@@ -5,8 +5,9 @@ import { type ManifestScan, type UnreadableEntry, parseEntry, unreadableError } 
 import { readDocument } from '../store/read-document.js';
 import { mapBounded } from '../util/concurrency.js';
 import { type CatalogEntry, CatalogKeys } from './catalog-format.js';
-import { type CatalogProblem, type LoadedSnapshot, ShardCursor, loadNewestSnapshot } from './catalog-snapshot.js';
+import { type CatalogProblem, ShardCursor, loadNewestSnapshot } from './catalog-snapshot.js';
 import { type SnapshotWriteReport, SnapshotWriter } from './catalog-writer.js';
+import type { SeenManifests } from './seen-manifests.js';
 
 export interface CatalogSettings {
   /** Read snapshots, and write them where a scan says so. @default true */
@@ -37,18 +38,13 @@ export interface SummaryScanOptions {
   onUnreadable?: ((entry: UnreadableEntry) => void) | undefined;
   /** Write a new snapshot when the registry changed since the newest one. @default false */
   write?: boolean | undefined;
+  /** Adds every manifest the scan yields (key and listed etag) to this set. */
+  record?: SeenManifests | undefined;
   /**
-   * Use this snapshot instead of looking for the newest. With `onlyUnseen`, exactly this one (none
-   * when undefined): a newer one could summarize manifests the earlier pass never saw.
+   * Skips listed manifests in this set (same key and etag) and reads the others without a catalog:
+   * e.g. gc's second pass, for versions committed since its first.
    */
-  snapshot?: LoadedSnapshot | undefined;
-  /**
-   * Yield only manifests that are neither in the snapshot (with the listed etag) nor in this map
-   * (path -> etag); e.g. gc's second pass, for versions committed since its first.
-   */
-  onlyUnseen?: ReadonlyMap<string, string> | undefined;
-  /** Remember the path and etag of every manifest read (not served by the snapshot) in `reads`, unless the scan writes a snapshot of them. */
-  rememberReads?: boolean | undefined;
+  skip?: SeenManifests | undefined;
 }
 
 /** Entries (catalog hits and manifests to read) handled together, each batch's reads with bounded concurrency. */
@@ -67,11 +63,8 @@ export class CatalogScan {
   #writer: SnapshotWriter | undefined;
   /** After the scan: what it wrote. */
   writeReport: SnapshotWriteReport | undefined;
-  /** After the scan: the snapshot it used (undefined when none was readable). */
-  used: LoadedSnapshot | undefined;
   /** Manifests served by the snapshot, and read from the store. */
   readonly counts = { fromCatalog: 0, read: 0 };
-  readonly reads = new Map<string, string>();
 
   constructor(
     private readonly source: CatalogSource,
@@ -80,21 +73,13 @@ export class CatalogScan {
     this.#keys = new CatalogKeys(source.keys);
   }
 
-  /**
-   * After a writing scan: a snapshot holding exactly the manifests this scan yielded (the one it
-   * wrote, or the one it used when nothing changed); undefined when it could not write.
-   */
-  get exactSnapshot(): LoadedSnapshot | undefined {
-    return this.writeReport && (this.writeReport.written ?? this.used);
-  }
-
   async *summaries(): AsyncGenerator<ManifestSummary> {
     const { source, options } = this;
     const { signal, catalog } = { signal: options.signal, catalog: source.catalog };
     const unreadable: UnreadableEntry[] = [];
     const reportUnreadable = options.onUnreadable ?? ((entry: UnreadableEntry) => unreadable.push(entry));
-    const pinned = options.snapshot !== undefined || options.onlyUnseen !== undefined;
-    const used = (this.used = !catalog.enabled ? undefined : pinned ? options.snapshot : await loadNewestSnapshot(source.store, this.#keys, signal, catalog.onProblem));
+    // A scan that skips what an earlier one saw reads the few others directly.
+    const used = catalog.enabled && !options.skip ? await loadNewestSnapshot(source.store, this.#keys, signal, catalog.onProblem) : undefined;
     const cursor = used && new ShardCursor(source.store, this.#keys, used.snapshot.shards, signal, catalog.onProblem);
     const wholeRegistry = options.prefix === undefined || options.prefix === source.keys.modelsPrefix();
     this.#writer =
@@ -114,7 +99,8 @@ export class CatalogScan {
         const { entry } = pending;
         if (!entry) continue;
         await this.#write((writer) => writer.add(entry));
-        if (!(options.onlyUnseen && pending.cached)) summaries.push({ ...entry, key: pending.key, name: pending.name, version: pending.version });
+        options.record?.add(this.#keys.pathOf(pending.key), pending.listedEtag);
+        summaries.push({ ...entry, key: pending.key, name: pending.name, version: pending.version });
       }
       return summaries;
     };
@@ -129,10 +115,10 @@ export class CatalogScan {
       if (parsed.kind === 'alias') options.onAlias?.(parsed.name, parsed.alias);
       if (parsed.kind !== 'manifest') continue;
       const path = this.#keys.pathOf(listed.key);
+      if (options.skip?.has(path, listed.etag)) continue;
       const found = await cursor?.find(path);
       const cached = found?.etag === listed.etag;
       if (cached) this.counts.fromCatalog++;
-      else if (options.onlyUnseen?.get(path) === listed.etag) continue;
       batch.push({ key: listed.key, listedEtag: listed.etag, name: parsed.name, version: parsed.version, cached, entry: cached ? found : undefined });
       if (batch.length >= BATCH) yield* await flush();
     }
@@ -157,8 +143,6 @@ export class CatalogScan {
     }
     this.counts.read++;
     const path = this.#keys.pathOf(pending.key);
-    // A writing scan's snapshot covers what it read; remembering it too would hold every manifest's key on a first run.
-    if (this.options.rememberReads && !this.#writer) this.reads.set(path, pending.listedEtag);
     // The etag of what was read: if the manifest was replaced after the listing, the next listing shows this one.
     return summarize(path, document.etag, document.bytes.length, manifest);
   }

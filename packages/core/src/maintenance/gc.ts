@@ -11,7 +11,9 @@ import { CatalogKeys } from '../catalog/catalog-format.js';
 import { pruneCatalog } from '../catalog/catalog-prune.js';
 import { type CatalogSource, CatalogScan } from '../catalog/catalog-scan.js';
 import type { UnreadableEntry } from '../catalog/manifest-source.js';
+import { SeenManifests } from '../catalog/seen-manifests.js';
 import { PUSH_LEASE_TTL_MS } from './push-lease.js';
+import { BlobTable, type ListedBlob } from './blob-table.js';
 
 export interface GcOptions {
   /** Report what would be deleted without deleting. @default true */
@@ -68,63 +70,69 @@ export async function collectGarbage(source: CatalogSource & { gracePeriodMs: nu
   const { signal } = options;
   const onUnreadable = dryRun ? options.onUnreadable : undefined;
 
-  const blobs = new Map<Digest, { key: string; size: number; lastModified: number }>();
-  for await (const entry of store.list(keys.blobsPrefix(), { signal })) {
-    if (entry.type !== 'object') continue;
-    const parsed = keys.parse(entry.key);
-    if (parsed.kind === 'blob') blobs.set(parsed.digest, { key: entry.key, size: entry.size, lastModified: entry.lastModified.getTime() });
-  }
-  const referenced = new Set<Digest>();
+  const blobs = await BlobTable.list(store, keys, signal);
+  // Referenced digests that were not listed (stored since the listing, or missing): counted, never deletable.
+  const unlisted = new Set<Digest>();
+  const reference = (digest: Digest) => {
+    if (!blobs.markReferenced(digest)) unlisted.add(digest);
+  };
   // A summary counts only while the listing shows the etag it was made from (docs/catalog.md), so a
   // stale snapshot can never hide a reference. A real run leaves a snapshot of what it read.
-  const firstPass = new CatalogScan(source, { signal, write: !dryRun, rememberReads: true, onUnreadable });
+  const seen = new SeenManifests();
+  const firstPass = new CatalogScan(source, { signal, write: !dryRun, record: seen, onUnreadable });
   for await (const { artifacts } of firstPass.summaries()) {
-    for (const artifact of artifacts) referenced.add(artifact.digest);
+    for (const artifact of artifacts) reference(artifact.digest);
   }
 
   const run = dryRun ? undefined : await GcRun.announce(store, keys, options.sweepWindowMs ?? DEFAULT_SWEEP_WINDOW_MS, signal);
   try {
     const now = run?.startedAt ?? Date.now();
     const leased = new Set(await leasedDigests(store, keys, now - PUSH_LEASE_TTL_MS, dryRun, signal));
-    for (const digest of leased) referenced.add(digest);
-    // Pushes that committed between the first scan and the announcement: their leases may be gone already.
-    // Skipped: what the first pass saw, which a real run has as the snapshot it left (without one it
-    // reads every manifest again). A dry run deletes nothing, so its older snapshot will do.
-    const seen = dryRun ? firstPass.used : firstPass.exactSnapshot;
-    const secondPass = new CatalogScan(source, { signal, snapshot: seen, onlyUnseen: firstPass.reads, onUnreadable: onUnreadable && (() => undefined) });
+    for (const digest of leased) reference(digest);
+    // Pushes that committed between the first scan and the announcement: their leases may be gone
+    // already. Skipped: what the first pass saw (same key and etag); the rest is read.
+    const secondPass = new CatalogScan(source, { signal, skip: seen, onUnreadable: onUnreadable && (() => undefined) });
     for await (const { artifacts } of secondPass.summaries()) {
-      for (const artifact of artifacts) referenced.add(artifact.digest);
+      for (const artifact of artifacts) reference(artifact.digest);
     }
 
-    const unreferenced = [...blobs].filter(([digest]) => !referenced.has(digest));
-    const candidates = unreferenced.filter(([, blob]) => blob.lastModified < now - grace);
     const report: GcReport = {
       dryRun,
       scannedBlobs: blobs.size,
-      referencedBlobs: referenced.size,
-      keptYoungBlobs: unreferenced.length - candidates.length,
+      referencedBlobs: blobs.referencedCount + unlisted.size,
+      keptYoungBlobs: 0,
       deletedBlobs: 0,
       freedBytes: 0,
       deleted: [],
       removedIncompleteWrites: 0,
       removedIncompleteBytes: 0,
     };
-    for (let i = 0; i < candidates.length; i += DELETE_BATCH) {
-      const batch = candidates.slice(i, i + DELETE_BATCH);
-      if (run) {
+    let batch: ListedBlob[] = [];
+    const sweep = async () => {
+      if (run && batch.length > 0) {
         if (!run.mayDelete) {
           throw new ConflictError(
-            `Garbage collection deleted ${report.deletedBlobs} of ${candidates.length} blobs before its sweep window (${run.sweepWindowMs} ms) closed; run it again for the rest.`,
+            `Garbage collection deleted ${report.deletedBlobs} blobs before its sweep window (${run.sweepWindowMs} ms) closed; run it again for the rest.`,
           );
         }
-        await store.delete(batch.map(([, blob]) => blob.key), { signal });
+        await store.delete(batch.map((blob) => blob.key), { signal });
       }
-      for (const [digest, blob] of batch) {
+      for (const blob of batch) {
         report.deletedBlobs++;
         report.freedBytes += blob.size;
-        report.deleted.push(digest);
+        report.deleted.push(blob.digest);
       }
+      batch = [];
+    };
+    for (const blob of blobs.unreferenced()) {
+      if (blob.lastModified >= now - grace) {
+        report.keptYoungBlobs++;
+        continue;
+      }
+      batch.push(blob);
+      if (batch.length === DELETE_BATCH) await sweep();
     }
+    await sweep();
     // A live push may hold one: an upload of a blob its lease names is skipped; a write whose key is
     // unknown (a staged file waiting for its commit) is a leftover only once older than any live lease.
     for await (const write of store.listIncompleteWrites?.(keys.rootPrefix(), { signal }) ?? []) {
@@ -138,7 +146,6 @@ export async function collectGarbage(source: CatalogSource & { gracePeriodMs: nu
       await removeExpiredRuns(store, keys, now, signal);
       await pruneCatalog(store, new CatalogKeys(keys), now, signal);
     }
-    report.deleted.sort();
     return report;
   } finally {
     await run?.end();

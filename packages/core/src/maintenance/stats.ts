@@ -1,5 +1,6 @@
 import { type CatalogSource, CatalogScan } from '../catalog/catalog-scan.js';
 import type { UnreadableEntry } from '../catalog/manifest-source.js';
+import type { ModelName } from '../format/keys.js';
 
 export interface RegistryStats {
   stores: number;
@@ -27,19 +28,24 @@ export interface RegistryStats {
  * and a read of each manifest the catalog lacks; writes a new catalog snapshot when it changed.
  */
 export async function registryStats(source: CatalogSource, signal?: AbortSignal): Promise<RegistryStats> {
-  const stores = new Set<string>();
-  const products = new Set<string>();
-  const lines = new Set<string>();
+  let stores = 0;
+  let products = 0;
+  let lines = 0;
+  let previous: ModelName | undefined;
   let versions = 0;
   let aliases = 0;
   let logicalBytes = 0;
   const unreadable: UnreadableEntry[] = [];
   const scan = new CatalogScan(source, { signal, write: true, onAlias: () => aliases++, onUnreadable: (entry) => unreadable.push(entry) });
+  // Summaries come in key order, where each store, product and model line is one contiguous run
+  // (its keys share a prefix): counting where a run starts needs no set of every name.
   for await (const { name, artifacts } of scan.summaries()) {
-    // JSON arrays, not "/"-joined names: ids may contain "/".
-    stores.add(name.store);
-    products.add(JSON.stringify([name.store, name.product]));
-    lines.add(JSON.stringify([name.store, name.product, name.type]));
+    const newStore = previous?.store !== name.store;
+    const newProduct = newStore || previous?.product !== name.product;
+    if (newStore) stores++;
+    if (newProduct) products++;
+    if (newProduct || previous?.type !== name.type) lines++;
+    previous = name;
     versions++;
     for (const artifact of artifacts) logicalBytes += artifact.size;
   }
@@ -57,9 +63,9 @@ export async function registryStats(source: CatalogSource, signal?: AbortSignal)
     incompleteWriteBytes += write.size;
   }
   return {
-    stores: stores.size,
-    products: products.size,
-    types: lines.size,
+    stores,
+    products,
+    types: lines,
     versions,
     aliases,
     blobs,

@@ -6,6 +6,8 @@ export interface SimulatedS3Options {
   pageSize?: number;
   /** Latency slept per request (0: none; the simulated time is computed either way). @default 0 */
   sleepMs?: number;
+  /** Which part of the registry a key (or listed prefix) belongs to, for `countsByArea`. @default its first path segment */
+  areaOf?: (key: string) => string;
 }
 
 export type RequestKind = 'put' | 'get' | 'head' | 'listPage' | 'delete' | 'touch';
@@ -18,8 +20,11 @@ export type RequestKind = 'put' | 'get' | 'head' | 'listPage' | 'delete' | 'touc
  */
 export class SimulatedS3Store implements ObjectStore {
   readonly counts: Record<RequestKind, number> = { put: 0, get: 0, head: 0, listPage: 0, delete: 0, touch: 0 };
+  /** Requests by area of the registry (`models`, `blobs`, `catalog`, `gc`, ... by default): which work costs what. */
+  readonly countsByArea = new Map<string, number>();
   readonly #pageSize: number;
   readonly #sleepMs: number;
+  readonly #areaOf: (key: string) => string;
 
   constructor(
     readonly inner: ObjectStore,
@@ -27,6 +32,7 @@ export class SimulatedS3Store implements ObjectStore {
   ) {
     this.#pageSize = options.pageSize ?? 1000;
     this.#sleepMs = options.sleepMs ?? 0;
+    this.#areaOf = options.areaOf ?? ((key) => key.split('/', 1)[0]!);
   }
 
   get capabilities() {
@@ -43,6 +49,7 @@ export class SimulatedS3Store implements ObjectStore {
 
   reset(): void {
     for (const kind of Object.keys(this.counts) as RequestKind[]) this.counts[kind] = 0;
+    this.countsByArea.clear();
   }
 
   /**
@@ -55,26 +62,26 @@ export class SimulatedS3Store implements ObjectStore {
   }
 
   async put(key: string, body: PutBody, options?: PutOptions) {
-    await this.#request('put');
+    await this.#request('put', key);
     return this.inner.put(key, body, options);
   }
 
   async get(key: string, options?: GetOptions) {
-    await this.#request('get');
+    await this.#request('get', key);
     return this.inner.get(key, options);
   }
 
   async head(key: string, options?: OperationOptions) {
-    await this.#request('head');
+    await this.#request('head', key);
     return this.inner.head(key, options);
   }
 
   async *list(prefix: string, options?: ListOptions): AsyncIterable<ListEntry> {
-    await this.#request('listPage');
+    await this.#request('listPage', prefix);
     let onPage = 0;
     for await (const entry of this.inner.list(prefix, options)) {
       if (onPage === this.#pageSize) {
-        await this.#request('listPage');
+        await this.#request('listPage', prefix);
         onPage = 0;
       }
       onPage++;
@@ -83,12 +90,12 @@ export class SimulatedS3Store implements ObjectStore {
   }
 
   async delete(keys: readonly string[], options?: OperationOptions) {
-    await this.#request('delete');
+    await this.#request('delete', keys[0] ?? '');
     return this.inner.delete(keys, options);
   }
 
   async touch(key: string, options?: OperationOptions) {
-    await this.#request('touch');
+    await this.#request('touch', key);
     return this.inner.touch(key, options);
   }
 
@@ -96,8 +103,10 @@ export class SimulatedS3Store implements ObjectStore {
     return this.inner.stage?.bind(this.inner);
   }
 
-  async #request(kind: RequestKind): Promise<void> {
+  async #request(kind: RequestKind, key: string): Promise<void> {
     this.counts[kind]++;
+    const area = this.#areaOf(key);
+    this.countsByArea.set(area, (this.countsByArea.get(area) ?? 0) + 1);
     if (this.#sleepMs > 0) await sleep(this.#sleepMs);
   }
 }
