@@ -1,0 +1,66 @@
+/**
+ * Block buffers reused across the blocks of one upload. A fresh buffer per block cost as much CPU
+ * as the bytes' copy and MD5 together (page faults on first touch, then garbage collection of
+ * 8 MiB buffers: measured with --cpu-prof on a 256 MiB push); an upload needs only as many as it
+ * holds at once, so these few are recycled.
+ */
+export class BlockPool {
+  private readonly free: Buffer[] = [];
+  private readonly owned = new WeakSet<Buffer>();
+
+  constructor(readonly blockSize: number) {}
+
+  take(): Buffer {
+    const reused = this.free.pop();
+    if (reused) return reused;
+    const fresh = Buffer.allocUnsafeSlow(this.blockSize);
+    this.owned.add(fresh);
+    return fresh;
+  }
+
+  /** Returns a block once nothing reads it any more; blocks the pool did not hand out are ignored. */
+  give(block: Buffer): void {
+    if (this.owned.has(block)) this.free.push(block);
+  }
+}
+
+/**
+ * Regroups a stream's chunks into blocks of exactly `pool.blockSize` bytes (the last may be
+ * shorter). A block that lies within one chunk is passed on uncopied, and so is a body of a single
+ * short chunk (small objects never touch the pool); any other block is assembled in a pooled buffer.
+ */
+export async function* blocksOf(body: AsyncIterable<Buffer | Uint8Array | string>, pool: BlockPool): AsyncGenerator<Buffer> {
+  const { blockSize } = pool;
+  let block: Buffer | undefined; // the pooled buffer being filled
+  let filled = 0;
+  let start: Buffer | undefined; // a short start of a block, copied only once more bytes arrive
+  for await (const chunk of body) {
+    let bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (start) {
+      block = pool.take();
+      filled = start.copy(block);
+      start = undefined;
+    }
+    while (bytes.length > 0) {
+      if (filled === 0 && bytes.length >= blockSize) {
+        yield bytes.subarray(0, blockSize);
+        bytes = bytes.subarray(blockSize);
+      } else if (filled === 0 && !block) {
+        start = bytes;
+        bytes = bytes.subarray(bytes.length);
+      } else {
+        block ??= pool.take();
+        const copied = bytes.copy(block, filled);
+        filled += copied;
+        bytes = bytes.subarray(copied);
+        if (filled === blockSize) {
+          yield block;
+          block = undefined;
+          filled = 0;
+        }
+      }
+    }
+  }
+  if (start) yield start;
+  else if (block && filled > 0) yield block.subarray(0, filled);
+}
