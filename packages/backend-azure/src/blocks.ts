@@ -58,7 +58,7 @@ export async function* fileBlocks(path: string, size: number, pool: BlockPool): 
  * shorter). A block that lies within one chunk is passed on uncopied, and so is a body of a single
  * short chunk (small objects never touch the pool); any other block is assembled in a pooled buffer.
  */
-export async function* blocksOf(body: AsyncIterable<Buffer | Uint8Array | string>, pool: BlockPool): AsyncGenerator<Buffer> {
+export async function* blocksOf(body: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer>, pool: BlockPool): AsyncGenerator<Buffer> {
   const { blockSize } = pool;
   let block: Buffer | undefined; // the pooled buffer being filled
   let filled = 0;

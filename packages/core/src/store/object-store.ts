@@ -126,7 +126,8 @@ export interface ObjectStore {
   /**
    * Optional: stores the first `options.size` bytes of the local file at `path` under `key`, as
    * `put` would, reading the file in place by ranges (e.g. into recycled block buffers) instead of
-   * as a stream. For backends that upload large bodies in blocks.
+   * as a stream. For backends that upload large bodies in blocks. A file shorter than `size` fails
+   * with `InvalidInputError` and stores nothing.
    */
   putFile?(key: string, path: string, options: PutFileOptions & { size: number }): Promise<PutResult>;
   /** Present when `capabilities.staging` is true. */
