@@ -12,7 +12,7 @@
 //   the blocks (each with its MD5), commits them, checks the stored size, then writes the manifest
 //   and drops the lease; a pull verifies the sha256 of what it wrote.
 //
-//   pnpm bench:azure [-- --size-mib 1024 --rounds 4]   (or: node packages/backend-azure/bench/azure-bench.mjs [options])
+//   pnpm bench:azure [-- --size-mib 1024 --rounds 4 --link-mbps 40 --latency-ms 20]   (or: node packages/backend-azure/bench/azure-bench.mjs [options])
 //   Settings: flags, or MODELREG_BENCH_<FLAG> variables (MODELREG_BENCH_SIZE_MIB, ...); --help lists them.
 //   MODELREG_TEST_AZURE_CONNECTION_STRING to use your own server.
 import { execFileSync } from 'node:child_process';
@@ -28,6 +28,7 @@ import { AzureBlobStore } from '../dist/index.js';
 import { startTestServers } from '@modelreg/testing';
 import { benchSettings } from '../../../bench/support/args.mjs';
 import { median } from '../../../bench/support/median.mjs';
+import { startShaper } from '../../../bench/support/shaper.mjs';
 
 const settings = benchSettings({
   usage: 'pnpm bench:azure [-- options]   (or: node packages/backend-azure/bench/azure-bench.mjs [options], after pnpm build)',
@@ -35,6 +36,8 @@ const settings = benchSettings({
   options: {
     'size-mib': { kind: 'integer', default: 1024, help: 'size of the model in MiB' },
     rounds: { kind: 'integer', default: 4, min: 3, help: 'rounds alternating which side goes first (an even count balances the order); medians are compared' },
+    'link-mbps': { kind: 'integer', default: 0, min: 0, help: 'both sides through a shaped link of this rate per connection, in MB/s (bench/support/shaper.mjs); 0: loopback' },
+    'latency-ms': { kind: 'integer', default: 20, min: 0, help: "the shaped link's first-byte latency per request, in ms" },
   },
 });
 const MiB = 1024 * 1024;
@@ -63,9 +66,13 @@ const mbps = (secondsTaken) => bytes / 1e6 / secondsTaken;
 const servers = await startTestServers(['azure']);
 const [server] = servers.servers;
 const work = await mkdtemp(join(tmpdir(), 'modelreg-azure-bench-'));
-const container = new ContainerClient(server.connection.connectionString, `bench-${randomBytes(4).toString('hex')}`);
+// A real store caps each connection and answers after a latency; loopback does neither (see the shaper).
+const blobOrigin = new URL(/BlobEndpoint=([^;]+)/.exec(server.connection.connectionString)[1]).origin;
+const shaper = settings.linkMbps > 0 ? await startShaper({ target: blobOrigin, bytesPerSecond: settings.linkMbps * 1e6, latencyMs: settings.latencyMs }) : undefined;
+const connectionString = shaper ? server.connection.connectionString.replace(blobOrigin, new URL(shaper.endpoint).origin) : server.connection.connectionString;
+const container = new ContainerClient(connectionString, `bench-${randomBytes(4).toString('hex')}`);
 try {
-  console.log(`server: ${server.description}`);
+  console.log(`server: ${server.description}${shaper ? `, through a shaped link of ${shaper.description}` : ''}`);
   console.log(`model: ${bytes / MiB} MiB of random bytes, ${rounds} rounds; each side with its defaults`);
   await container.create();
   const source = join(work, 'model.bin');
@@ -114,5 +121,6 @@ try {
 } finally {
   await container.deleteIfExists().catch(() => {});
   await rm(work, { recursive: true, force: true });
+  await shaper?.stop();
   await servers.stop();
 }

@@ -13,6 +13,13 @@ export function assertValidKey(key: string): void {
   }
 }
 
+function assertValidPut(key: string, options: PutOptions): void {
+  assertValidKey(key);
+  if (options.ifMatch !== undefined && options.ifNoneMatch !== undefined) {
+    throw new InvalidInputError(`put ${key}: ifMatch and ifNoneMatch cannot be combined.`, { key });
+  }
+}
+
 /** Whatever a backend threw, the caller gets a `ModelregError` (a backend bug must not leak raw errors). */
 function normalize(error: unknown, key: string | undefined, store: ObjectStore): ModelregError {
   if (error instanceof ModelregError) return error;
@@ -65,10 +72,7 @@ export class GuardedStore implements ObjectStore {
   }
 
   put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
-    assertValidKey(key);
-    if (options.ifMatch !== undefined && options.ifNoneMatch !== undefined) {
-      throw new InvalidInputError(`put ${key}: ifMatch and ifNoneMatch cannot be combined.`, { key });
-    }
+    assertValidPut(key, options);
     return guard(this.inner, key, options.signal, () => this.inner.put(key, body, options));
   }
 
@@ -104,10 +108,7 @@ export class GuardedStore implements ObjectStore {
     const putFile = this.inner.putFile?.bind(this.inner);
     if (!putFile) return undefined;
     return (key: string, path: string, options: PutFileOptions & { size: number }) => {
-      assertValidKey(key);
-      if (options.ifMatch !== undefined && options.ifNoneMatch !== undefined) {
-        throw new InvalidInputError(`put ${key}: ifMatch and ifNoneMatch cannot be combined.`, { key });
-      }
+      assertValidPut(key, options);
       return guard(this.inner, key, options.signal, () => putFile(key, path, options));
     };
   }
