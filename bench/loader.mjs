@@ -1,6 +1,7 @@
 // Cold and warm loads of the inference loader on S3, against the raw SDK, on one server in one run:
 // on loopback, and through a network shaper that gives each connection a real store's rate cap and
-// first-byte latency (see support/shaper.mjs). Reports throughput and CPU seconds per GiB of each side.
+// first-byte latency (see support/shaper.mjs). The registry's pull, which downloads the same way
+// into a folder, runs beside them. Reports throughput and CPU seconds per GiB of each side.
 //
 //   pnpm bench:loader [-- --size-mib 512 --small-mib 2 --rounds 3 --link-mbps 40 --latency-ms 20 --range-mib N --range-concurrency N]
 //
@@ -87,8 +88,8 @@ function countRequests(client) {
  * per GiB (this process only: the server runs in its own) and returns the last loader cache folder.
  */
 async function coldLoads(label, { client, registry, blobKeys, manifest, work }) {
-  const sides = { raw: [], loader: [], loaderPlainGet: [] };
-  const cpu = { raw: [], loader: [], loaderPlainGet: [] };
+  const sides = { raw: [], loader: [], loaderPlainGet: [], pull: [] };
+  const cpu = { raw: [], loader: [], loaderPlainGet: [], pull: [] };
   let lastCacheDir;
   const run = {
     // The baseline: what a function would do by hand, one GetObject after another, streamed to files.
@@ -111,6 +112,12 @@ async function coldLoads(label, { client, registry, blobKeys, manifest, work }) 
       const cacheDir = join(work, `plain-${round}`);
       await createLoader({ registry, cacheDir, rangeThresholdBytes: Number.MAX_SAFE_INTEGER }).load(`${LINE}@production`);
       return cacheDir;
+    },
+    // The registry's pull into a folder, with the registry's (default) range settings.
+    pull: async (round) => {
+      const dir = join(work, `pull-${round}`);
+      await registry.pull(`${LINE}@production`, dir);
+      return dir;
     },
   };
   console.log(`${label}:`);
@@ -141,6 +148,7 @@ async function coldLoads(label, { client, registry, blobKeys, manifest, work }) 
   row('raw SDK, sequential GetObject', 'raw');
   row('loader, parallel ranged GETs', 'loader');
   row('loader, one get per blob', 'loaderPlainGet');
+  row('registry.pull, parallel ranged GETs', 'pull');
   console.log('');
   return { lastCacheDir };
 }

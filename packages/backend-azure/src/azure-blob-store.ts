@@ -3,7 +3,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import {
   BackendError, type GetOptions, type GetResult, type ListEntry, type ListOptions, NotFoundError, type ObjectInfo,
   type ObjectStore, type OperationOptions, type PutBody, type PutFileOptions, type PutOptions, type PutResult, type StoreCapabilities,
-} from '@modelreg/core';
+} from '@modelreg/core/backend';
 import { createContainerClient } from './client.js';
 import { deleteBlobs } from './delete.js';
 import { downloadBlob } from './download.js';

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { InvalidInputError } from '@modelreg/core';
+import { InvalidInputError } from '@modelreg/core/backend';
 
 /**
  * Block buffers reused across the blocks of one upload. A fresh buffer per block cost as much CPU

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
-import { InvalidInputError } from '@modelreg/core';
+import { InvalidInputError } from '@modelreg/core/backend';
 
 // An optional peer dependency: named through a variable so TypeScript does not need it installed.
 const IDENTITY_PACKAGE = '@azure/identity';

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { BlobClient } from '@azure/storage-blob';
-import type { ByteRange, GetResult } from '@modelreg/core';
+import type { ByteRange, GetResult } from '@modelreg/core/backend';
 import { withTranslatedErrors } from '@modelreg/core/backend';
 import { normalizeEtag } from './etag.js';
 

@@ -1,5 +1,5 @@
 import type { BlobItem, BlobPrefix, ContainerClient } from '@azure/storage-blob';
-import { type ListEntry } from '@modelreg/core';
+import { type ListEntry } from '@modelreg/core/backend';
 import { compareKeys } from '@modelreg/core/backend';
 import { normalizeEtag } from './etag.js';
 

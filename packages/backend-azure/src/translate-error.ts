@@ -1,6 +1,6 @@
 import {
   AbortedError, AccessDeniedError, BackendError, IntegrityError, type ModelregError, NotFoundError, PreconditionFailedError, isModelregError,
-} from '@modelreg/core';
+} from '@modelreg/core/backend';
 
 export interface ErrorContext {
   /** What was attempted, e.g. `put` or `list`. */

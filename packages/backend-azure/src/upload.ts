@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Readable, addAbortSignal } from 'node:stream';
 import type { BlobRequestConditions, BlockBlobClient } from '@azure/storage-blob';
-import { InvalidInputError } from '@modelreg/core';
+import { InvalidInputError } from '@modelreg/core/backend';
 import { BlockPool, blocksOf, fileBlocks } from './blocks.js';
 import { MAX_BLOCKS_PER_BLOB } from './options.js';
 

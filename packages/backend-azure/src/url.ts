@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@modelreg/core';
+import { InvalidInputError } from '@modelreg/core/backend';
 import { AzureBlobStore } from './azure-blob-store.js';
 
 const FORMS = 'az://account/container/prefix?endpoint=... or an Azure connection string with ;Container=<name>[;Prefix=<prefix>]';

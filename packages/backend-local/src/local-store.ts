@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { BigIntStats } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, realpath, rename, rm, rmdir, stat, unlink, utimes } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,12 +7,13 @@ import {
   AccessDeniedError, BackendError, InvalidInputError, PreconditionFailedError, throwIfAborted, type IncompleteWrite,
   type GetOptions, type GetResult, type ListEntry, type ListOptions, type ObjectInfo, type ObjectStore,
   type OperationOptions, type PutBody, type PutOptions, type PutResult, type StoreCapabilities,
-} from '@modelreg/core';
+} from '@modelreg/core/backend';
 import { READ_CHUNK_BYTES } from '@modelreg/core/backend';
 import { dirEntries, syncPath } from '@modelreg/core/fs';
 import pLimit from 'p-limit';
 import { KeyLocks } from './key-lock.js';
 import { listObjects } from './list.js';
+import { objectInfo } from './object-info.js';
 import { KERNEL_COPY_FLAGS, LocalStagedFile, LocalStagedWrite } from './staged-writes.js';
 import { type LocalStoreOptions, parseLocalStoreOptions } from './options.js';
 import { translateFsError } from './translate-error.js';
@@ -63,10 +63,14 @@ export class LocalStore implements ObjectStore {
     try {
       await this.assertInsideRoot(path, key);
       const file = await open(path, 'r');
-      const info = toInfo(await file.stat({ bigint: true }));
+      const info = objectInfo(await file.stat({ bigint: true }));
       const start = options.range?.offset ?? 0;
       const end = options.range?.length === undefined ? undefined : start + options.range.length - 1;
-      const body = file.createReadStream({ start, ...(end === undefined ? {} : { end }), highWaterMark: READ_CHUNK_BYTES, signal: options.signal });
+      // A chunk no bigger than what is left to read: a stream allocates its full chunk size on each
+      // read, so a 1 MiB chunk for a 500-byte manifest costs 2 MiB of garbage per small file.
+      const remaining = (end ?? info.size - 1) - start + 1;
+      const highWaterMark = Math.max(1, Math.min(READ_CHUNK_BYTES, remaining));
+      const body = file.createReadStream({ start, ...(end === undefined ? {} : { end }), highWaterMark, signal: options.signal });
       return { ...info, body };
     } catch (error) {
       throw translateFsError(error, key, this.root);
@@ -78,7 +82,7 @@ export class LocalStore implements ObjectStore {
       const path = this.pathOf(key);
       await this.assertInsideRoot(path, key);
       const info = await stat(path, { bigint: true });
-      return info.isFile() ? toInfo(info) : undefined;
+      return info.isFile() ? objectInfo(info) : undefined;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -88,7 +92,11 @@ export class LocalStore implements ObjectStore {
 
   list(prefix: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
     const skip = (key: string) => key === INTERNAL_FOLDER || key.startsWith(`${INTERNAL_FOLDER}/`);
-    return listObjects(this.root, prefix, options, { skip, head: (key) => this.head(key) });
+    // The root and the store's own folder need no check: nothing under the latter is ever listed.
+    const checkStart = async (folderKey: string) => {
+      if (folderKey !== '' && !skip(folderKey.slice(0, -1))) await this.assertInsideRoot(this.pathOf(folderKey.slice(0, -1)), folderKey);
+    };
+    return listObjects(this.root, prefix, options, { skip, checkStart });
   }
 
   async delete(keys: readonly string[], options: OperationOptions = {}): Promise<void> {
@@ -157,7 +165,7 @@ export class LocalStore implements ObjectStore {
         }
         // A create links the temp file (atomic, fails if the key exists); the temp name is removed by discard().
         await this.withParentFolder(path, () => (options.ifNoneMatch === '*' ? linkOnce(tempPath, path, key) : rename(tempPath, path)));
-        return toInfo(await stat(path, { bigint: true }));
+        return objectInfo(await stat(path, { bigint: true }));
       });
       if (this.durable) await syncPath(dirname(path));
       return { etag: info.etag };
@@ -262,15 +270,6 @@ export class LocalStore implements ObjectStore {
     }
     return join(this.root, ...segments);
   }
-}
-
-function toInfo(info: BigIntStats): ObjectInfo {
-  return {
-    size: Number(info.size),
-    // Every write renames a new file into place, so inode and nanosecond mtime change with each one.
-    etag: `${info.ino.toString(36)}-${info.mtimeNs.toString(36)}-${info.size.toString(36)}`,
-    lastModified: new Date(Number(info.mtimeMs)),
-  };
 }
 
 async function linkOnce(tempPath: string, path: string, key: string): Promise<void> {

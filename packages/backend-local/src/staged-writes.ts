@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { copyFile, rm } from 'node:fs/promises';
-import type { PutOptions, PutResult, StagedFile, StagedWrite } from '@modelreg/core';
+import type { PutOptions, PutResult, StagedFile, StagedWrite } from '@modelreg/core/backend';
 import { DurableFileWriter, syncPath } from '@modelreg/core/fs';
 import type { LocalStore } from './local-store.js';
 

@@ -1,6 +1,6 @@
 import {
   AbortedError, AccessDeniedError, BackendError, InvalidInputError, ModelregError, NotFoundError,
-} from '@modelreg/core';
+} from '@modelreg/core/backend';
 
 /** The one place filesystem errors become core errors. */
 export function translateFsError(error: unknown, key: string, root: string): Error {

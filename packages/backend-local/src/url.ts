@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InvalidInputError } from '@modelreg/core';
+import { InvalidInputError } from '@modelreg/core/backend';
 import { LocalStore } from './local-store.js';
 
 const FORMS = 'a folder path or file:///abs/path';

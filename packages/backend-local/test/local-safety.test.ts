@@ -50,6 +50,29 @@ describe('symbolic links inside the store', () => {
   });
 });
 
+describe('listings and symbolic links', () => {
+  it('list only real files in real folders, and refuse a starting folder that leads out of the store', async () => {
+    const store = new LocalStore({ root });
+    const listed = async (prefix: string, delimiter?: '/') => {
+      const keys: string[] = [];
+      for await (const entry of store.list(prefix, delimiter ? { delimiter } : {})) keys.push(entry.type === 'object' ? entry.key : entry.prefix);
+      return keys;
+    };
+    await registry.push('s/p/t', [{ name: 'm', body: Buffer.from('weights') }]);
+    await mkdir(join(outside, 'p', 't', '1'), { recursive: true });
+    await writeFile(join(outside, 'p', 't', '1', 'manifest.json'), '{}');
+    await writeFile(join(outside, 'secret'), 'secret');
+    await symlink(outside, join(root, 'models', 'linked'));
+    await symlink(join(outside, 'secret'), join(root, 'models', 's', 'p', 't', '1', 'extra.json'));
+
+    expect(await listed('models/')).toEqual(['models/s/p/t/1/manifest.json']);
+    expect(await listed('models/', '/')).toEqual(['models/s/']);
+    await expect(listed('models/linked/')).rejects.toBeInstanceOf(AccessDeniedError);
+    await expect(listed('models/linked/p/t/')).rejects.toBeInstanceOf(AccessDeniedError);
+    expect(await listed('models/lin')).toEqual([]);
+  });
+});
+
 describe('temp files of unfinished writes', () => {
   it('are counted by stats and removed by gc once older than the grace period and any push lease', async () => {
     const temp = join(root, INTERNAL_FOLDER, 'tmp');

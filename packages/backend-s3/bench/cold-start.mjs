@@ -48,7 +48,7 @@ async function coldStart(path, env) {
 
 /** One minified ESM file, as esbuild-based serverless tooling deploys a function. */
 async function bundle(entry, outfile) {
-  await build({
+  const result = await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -58,9 +58,20 @@ async function bundle(entry, outfile) {
     target: 'node20',
     // The SDK's CommonJS modules require node built-ins; an ESM bundle needs a require for them.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    metafile: true,
     logLevel: 'error',
   });
-  return { path: outfile, bytes: (await stat(outfile)).size };
+  return { path: outfile, bytes: (await stat(outfile)).size, byPackage: bytesByPackage(Object.values(result.metafile.outputs)[0].inputs) };
+}
+
+/** Output bytes per npm package (and per modelreg package), to show what a bundle is made of. */
+function bytesByPackage(inputs) {
+  const sizes = new Map();
+  for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
+    const name = path.match(/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/)?.[1] ?? path.match(/packages\/([^/]+)\//)?.[1] ?? path;
+    sizes.set(name, (sizes.get(name) ?? 0) + bytesInOutput);
+  }
+  return sizes;
 }
 
 async function main() {
@@ -129,6 +140,8 @@ async function main() {
       `bundle sizes: loader function ${kib(bundles.modelreg.bytes)}, raw SDK function ${kib(bundles.raw.bytes)}; ` +
         `modelreg adds ${kib(bundles.modelreg.bytes - bundles.raw.bytes)}`,
     );
+    const added = [...bundles.modelreg.byPackage].filter(([name]) => !bundles.raw.byPackage.has(name)).sort((a, b) => b[1] - a[1]);
+    console.log(`what it adds: ${added.map(([name, bytes]) => `${name} ${kib(bytes)}`).join(', ')}`);
   } finally {
     await rm(work, { recursive: true, force: true });
     try {

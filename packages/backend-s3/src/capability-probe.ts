@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ObjectStore, type OperationOptions, PreconditionFailedError, UnsafeStoreError } from '@modelreg/core';
+import { type ObjectStore, type OperationOptions, PreconditionFailedError, UnsafeStoreError } from '@modelreg/core/backend';
 
 /** Where probe objects are written, under the store's prefix; both are deleted afterwards. */
 export const PROBE_FOLDER = '.modelreg-probe/';

@@ -1,5 +1,5 @@
 import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type ModelregError, NotFoundError } from '@modelreg/core';
+import { type ModelregError, NotFoundError } from '@modelreg/core/backend';
 import { missingBucketError, translateS3Error } from './translate-error.js';
 
 export interface TransferLimits {

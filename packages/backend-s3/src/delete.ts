@@ -1,5 +1,5 @@
 import { DeleteObjectsCommand, type _Error } from '@aws-sdk/client-s3';
-import { AccessDeniedError, BackendError, type OperationOptions } from '@modelreg/core';
+import { AccessDeniedError, BackendError, type OperationOptions } from '@modelreg/core/backend';
 import { type S3Context, call } from './context.js';
 
 /** DeleteObjects takes at most this many keys per request. */

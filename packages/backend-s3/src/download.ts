@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import type { ByteRange, GetOptions, GetResult } from '@modelreg/core';
+import type { ByteRange, GetOptions, GetResult } from '@modelreg/core/backend';
 import { withTranslatedErrors } from '@modelreg/core/backend';
 import { type S3Context, call, toStoreError } from './context.js';
 import { normalizeEtag } from './etag.js';

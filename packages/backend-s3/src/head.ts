@@ -1,5 +1,5 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
-import { NotFoundError } from '@modelreg/core';
+import { NotFoundError } from '@modelreg/core/backend';
 import { type S3Context, call } from './context.js';
 
 /** HeadObject, or undefined when the key does not exist (and the bucket does). */

@@ -1,5 +1,5 @@
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-s3';
-import { type IncompleteWrite, NotFoundError, type OperationOptions } from '@modelreg/core';
+import { type IncompleteWrite, NotFoundError, type OperationOptions } from '@modelreg/core/backend';
 import { type S3Context, call } from './context.js';
 
 /** Uploads per ListMultipartUploads page and parts per ListParts page: the S3 maximum (smaller in tests). */

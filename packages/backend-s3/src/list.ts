@@ -1,5 +1,5 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { type ListEntry, type ListOptions } from '@modelreg/core';
+import { type ListEntry, type ListOptions } from '@modelreg/core/backend';
 import { compareKeys } from '@modelreg/core/backend';
 import { type S3Context, call } from './context.js';
 import { normalizeEtag } from './etag.js';

@@ -1,8 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type {
   GetOptions, GetResult, IncompleteWrite, ListEntry, ListOptions, ObjectInfo, ObjectStore, OperationOptions, PutBody, PutOptions, PutResult, StoreCapabilities,
-} from '@modelreg/core';
-import { InvalidInputError, redactSecrets } from '@modelreg/core';
+} from '@modelreg/core/backend';
+import { InvalidInputError, redactSecrets } from '@modelreg/core/backend';
 import { probeConditionalWrites } from './capability-probe.js';
 import { createS3Client } from './client.js';
 import { S3Context } from './context.js';

@@ -1,7 +1,7 @@
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, type CompletedPart, CreateMultipartUploadCommand, type HeadObjectCommandOutput, UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import type { OperationOptions } from '@modelreg/core';
+import type { OperationOptions } from '@modelreg/core/backend';
 import { type S3Context, call } from './context.js';
 import { requireObject } from './head.js';
 import { MAX_SINGLE_PUT_BYTES } from './options.js';

@@ -1,6 +1,6 @@
 import {
   AbortedError, AccessDeniedError, BackendError, InvalidInputError, type ModelregError, NotFoundError, PreconditionFailedError, isModelregError,
-} from '@modelreg/core';
+} from '@modelreg/core/backend';
 
 export interface S3ErrorContext {
   /** The S3 operation, e.g. `GetObject`. */

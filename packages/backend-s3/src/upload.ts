@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   AbortedError, InvalidInputError, NotFoundError, PreconditionFailedError, type PutBody, type PutOptions, readAll,
-} from '@modelreg/core';
+} from '@modelreg/core/backend';
 import { type S3Context, call, toStoreError } from './context.js';
 import { normalizeEtag } from './etag.js';
 import { requireObject } from './head.js';

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@modelreg/core';
+import { InvalidInputError } from '@modelreg/core/backend';
 import { S3Store } from './s3-store.js';
 
 const FORM = 's3://bucket/prefix?endpoint=...&region=...&forcePathStyle=true|false';

@@ -2,16 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { registryConfigSchema } from '@modelreg/core';
 import { parseOptions } from '@modelreg/core/backend';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { UsageError } from './errors.js';
 import { parseJson } from './options.js';
 
 export const CONFIG_FILE_NAME = 'modelreg.config.json';
 
 /** The core registry config, minus the live backend object, plus where the registry lives. */
-export const cliConfigSchema = registryConfigSchema.omit({ backend: true }).extend({
+export const cliConfigSchema = z.extend(z.omit(registryConfigSchema, { backend: true }), {
   /** Registry URL; relative folder paths resolve against the config file's folder. */
-  registry: z.string().min(1).optional(),
+  registry: z.optional(z.string().check(z.minLength(1))),
 });
 
 export type CliConfig = z.output<typeof cliConfigSchema>;

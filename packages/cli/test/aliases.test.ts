@@ -1,5 +1,6 @@
 import { expect, it } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { modelreg, modelregJson, seededTempDirs } from './support/cli.js';
 
@@ -22,7 +23,8 @@ it('promotes, rolls back, sets, lists and removes aliases', () =>
       version: 1,
       ref: 'shop/sales/xgb@1',
       previous: [],
-      history: [{ version: 1, at: expect.any(String), action: 'set' }],
+      // Without --by or MODELREG_ACTOR the move is recorded as the OS user's.
+      history: [{ version: 1, at: expect.any(String), action: 'set', by: userInfo().username }],
     });
     const promoted = await modelreg(['promote', 'shop/sales/xgb', '--reason', 'ticket-42'], { cwd });
     expect(promoted).toEqual({ code: 0, stderr: '', stdout: 'shop/sales/xgb@production -> 3 (previous: 1)\n' });
@@ -51,6 +53,33 @@ it('promotes, rolls back, sets, lists and removes aliases', () =>
     expect((await modelreg(['promote', 'shop/sales/xgb@9', 'staging'], { cwd })).code).toBe(1);
     expect((await modelreg(['promote', 'shop/sales/xgb@1', '..'], { cwd })).code).toBe(2);
     expect((await modelreg(['alias', 'set', 'shop/sales/xgb@1'], { cwd })).code).toBe(2);
+  }));
+
+it('records who moved an alias: --by, else MODELREG_ACTOR; alias history lists every move with who and why', () =>
+  withThreeVersions(async (cwd) => {
+    const asPipeline = { cwd, env: { MODELREG_ACTOR: 'nightly-pipeline' } };
+    await modelregJson(['promote', 'shop/sales/xgb@1', '--reason', 'first'], asPipeline);
+    await modelregJson(['promote', 'shop/sales/xgb@3', '--by', 'alice', '--reason', 'rmse better'], asPipeline);
+    await modelregJson(['alias', 'set', 'shop/sales/xgb@2', 'staging', '--by', 'bob'], { cwd });
+    const rolledBack = await modelregJson(['rollback', 'shop/sales/xgb', '--by', 'carol', '--reason', 'latency regression'], { cwd });
+    expect(rolledBack.history.map((event: any) => [event.action, event.version, event.by])).toEqual([
+      ['set', 1, 'nightly-pipeline'],
+      ['set', 3, 'alice'],
+      ['rollback', 1, 'carol'],
+    ]);
+
+    const history = await modelregJson(['alias', 'history', 'shop/sales/xgb'], { cwd });
+    expect(history.name).toBe('shop/sales/xgb');
+    expect(history.moves.map((move: any) => [move.alias, move.action, move.version, move.by, move.reason ?? null])).toEqual([
+      ['production', 'set', 1, 'nightly-pipeline', 'first'],
+      ['production', 'set', 3, 'alice', 'rmse better'],
+      ['staging', 'set', 2, 'bob', null],
+      ['production', 'rollback', 1, 'carol', 'latency regression'],
+    ]);
+    expect((await modelregJson(['alias', 'history', 'shop/sales/xgb', 'staging'], { cwd })).moves).toHaveLength(1);
+    const text = (await modelreg(['alias', 'history', 'shop/sales/xgb'], { cwd })).stdout;
+    expect(text).toMatch(/production\s+│ rollback -> 1\s+│ carol\s+│ latency regression/);
+    expect((await modelreg(['alias', 'ls', 'shop/sales/xgb'], { cwd })).stdout).toMatch(/rollback by carol \(latency regression\)/);
   }));
 
 it('deletes a version, refusing one an alias points at unless --force', () =>

@@ -423,12 +423,14 @@ describe('loader: store unreachable', () => {
 
 describe('loader: processes sharing one cache folder', () => {
   // Two loaders on one folder behave as two processes would: each has its own memory, only the folder is shared.
+  // Claims are taken from claimThresholdBytes on (8 MiB by default); 0 makes these small blobs claimed too.
   const claimOf = (digest: string) => join(cacheDir, 'tmp', `${digest.slice('sha256:'.length)}.claim`);
+  const claiming = () => loader({ claimThresholdBytes: 0 });
 
   it('downloads a blob both miss at the same moment once: one waits for the other', async () => {
     const pushed = await registry.push(LINE, files('a'));
     store.gets.length = 0;
-    const [first, second] = await Promise.all([loader().load(`${LINE}@1`), loader().load(`${LINE}@1`)]);
+    const [first, second] = await Promise.all([claiming().load(`${LINE}@1`), claiming().load(`${LINE}@1`)]);
     expect(store.blobGets().sort()).toEqual(pushed.manifest.artifacts.map((artifact) => blobKey(artifact.digest)).sort());
     expect(first!.downloadedBytes + second!.downloadedBytes).toBe(pushed.manifest.artifacts.reduce((sum, artifact) => sum + artifact.size, 0));
     expect(await readFile(second!.files['model.bin']!)).toEqual(files('a')[0]!.body);
@@ -441,7 +443,7 @@ describe('loader: processes sharing one cache folder', () => {
     await mkdir(claim, { recursive: true }); // left by a process killed mid-download
     const minuteAgo = new Date(Date.now() - 60_000);
     await utimes(claim, minuteAgo, minuteAgo);
-    const loaded = await loader().load(`${LINE}@1`);
+    const loaded = await claiming().load(`${LINE}@1`);
     expect(await readFile(loaded.files['model.bin']!)).toEqual(files('a')[0]!.body);
   });
 
@@ -450,9 +452,18 @@ describe('loader: processes sharing one cache folder', () => {
     const digest = pushed.manifest.artifacts[0]!.digest;
     await mkdir(claimOf(digest), { recursive: true }); // another process is downloading it right now
     store.gets.length = 0;
-    const load = loader().load(`${LINE}@1`, { signal: AbortSignal.timeout(300) });
+    const load = claiming().load(`${LINE}@1`, { signal: AbortSignal.timeout(300) });
     await expect(load).rejects.toThrow(AbortedError);
     expect(store.blobGets()).not.toContain(blobKey(digest));
+  });
+
+  it('downloads a blob below claimThresholdBytes without waiting for the claim another process holds on it', async () => {
+    const pushed = await registry.push(LINE, files('a'));
+    const digest = pushed.manifest.artifacts[0]!.digest;
+    await mkdir(claimOf(digest), { recursive: true }); // another process is downloading it right now
+    const loaded = await loader().load(`${LINE}@1`, { signal: AbortSignal.timeout(5000) }); // the default threshold, 8 MiB, is above both blobs
+    expect(loaded.downloadedBytes).toBe(pushed.manifest.artifacts.reduce((sum, artifact) => sum + artifact.size, 0));
+    expect(await readFile(loaded.files['model.bin']!)).toEqual(files('a')[0]!.body);
   });
 });
 

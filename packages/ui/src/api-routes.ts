@@ -1,18 +1,15 @@
-import { NotFoundError, type Registry, type UnreadableEntry, aliasView, formatName, lineageView, statsView, summarizeLine } from '@modelreg/core';
-import pLimit from 'p-limit';
+import { NotFoundError, type Registry, type UnreadableEntry, aliasView, formatName, lineageView, statsView, summarizeOverviews, summarizeVersion } from '@modelreg/core';
 import { z } from 'zod';
-import { metricSeries, numbersOnPage, preselectedRows, versionRows, versionTable, versionTableSchema } from './line-views.js';
-import type { LineListCache } from './line-list-cache.js';
+import { metricSeries, versionTable, versionTableSchema, versionsOnPage } from './line-views.js';
 import type { ManifestCache } from './manifest-cache.js';
 import { lineOf, lineSchema, matchesText, page, pageSchema, parseQuery, versionSchema } from './query.js';
-
-/** Line summaries computed at once for one page (two listings each). */
-const SUMMARIES_IN_FLIGHT = 8;
+import type { RecentReads } from './recent-reads.js';
+import { lineVersions, linesInScope } from './scans.js';
 
 export interface ApiContext {
   registry: Registry;
   manifests: ManifestCache;
-  lineLists: LineListCache;
+  recent: RecentReads;
   signal: AbortSignal;
 }
 
@@ -40,14 +37,12 @@ export const API_ROUTES: Readonly<Record<string, ApiRoute>> = {
     return withSkipped({ products: await registry.products(store, { signal, onUnreadable: (entry) => skipped.push(entry) }) }, skipped);
   },
 
-  /** `modelreg types [scope] --json`, one page of it: only the page's lines are summarized. */
-  '/api/lines': async (params, { registry, lineLists, signal }) => {
+  /** `modelreg types [scope] --json`, one page of it: the lines from one catalog scan, alias targets read for the page's lines only. */
+  '/api/lines': async (params, context) => {
     const query = parseQuery(z.object({ store: z.string().min(1).optional(), product: z.string().min(1).optional(), ...pageSchema }), params);
-    const { lines, skipped } = await lineLists.list({ store: query.store, product: query.product });
+    const { lines, skipped } = await linesInScope(context, { store: query.store, product: query.product });
     const { rows, ...paging } = page(lines.filter((line) => matchesText(query.q, `${line.store}/${line.product}/${line.type}`)), query.offset, query.limit);
-    const limit = pLimit(SUMMARIES_IN_FLIGHT);
-    const types = await Promise.all(rows.map((line) => limit(() => summarizeLine(registry, line, { signal }))));
-    return withSkipped({ types, ...paging }, skipped);
+    return withSkipped({ types: await summarizeOverviews(context.registry, rows, { signal: context.signal }), ...paging }, skipped);
   },
 
   /** `modelreg stats --json` */
@@ -56,23 +51,23 @@ export const API_ROUTES: Readonly<Record<string, ApiRoute>> = {
     return withSkipped(view, unreadable);
   },
 
-  /** `modelreg versions <line> --json`, sorted, filtered and paged. */
-  '/api/versions': async (params, { registry, manifests, signal }) => {
+  /** `modelreg versions <line> --json`, sorted, filtered and paged over the catalog's summaries; only the page's manifests are read. */
+  '/api/versions': async (params, context) => {
     const query = parseQuery(z.object({ ...lineSchema, ...versionTableSchema.shape }), params);
     const line = lineOf(query);
-    const [numbers, aliases] = await Promise.all([registry.versions(line, { signal }), registry.aliases(line, { signal })]);
-    if (numbers.length === 0) throw new NotFoundError(`${formatName(line)} has no versions; see "modelreg types" for the model lines that exist.`);
-    const onPage = numbersOnPage(numbers, query);
-    const { manifests: read, skipped } = await manifests.versions(line, onPage ?? numbers, signal);
-    const rows = onPage ? preselectedRows(read, aliases, query, numbers.length) : versionRows(read, aliases, query);
-    return withSkipped(versionTable(line, rows, aliases), skipped);
+    const [{ versions, skipped }, aliases] = await Promise.all([lineVersions(context, line), context.registry.aliases(line, { signal: context.signal })]);
+    if (versions.length === 0) throw new NotFoundError(`${formatName(line)} has no versions; see "modelreg types" for the model lines that exist.`);
+    const { rows, ...paging } = versionsOnPage(versions, aliases, query);
+    const read = await context.manifests.versions(line, rows.map((row) => row.version), context.signal);
+    const summaries = read.manifests.map((manifest) => summarizeVersion(manifest, aliases));
+    return withSkipped(versionTable(line, { rows: summaries, ...paging }, aliases, versions), [...skipped, ...read.skipped]);
   },
 
-  /** Every metric of a line over its versions, for the charts. */
-  '/api/series': async (params, { registry, manifests, signal }) => {
+  /** Every metric of a line over its versions, for the charts: from the catalog's summaries, no manifest read. */
+  '/api/series': async (params, context) => {
     const line = lineOf(parseQuery(z.object(lineSchema), params));
-    const [{ manifests: read, skipped }, aliases] = await Promise.all([manifests.line(line, signal), registry.aliases(line, { signal })]);
-    return withSkipped(metricSeries(line, read, aliases), skipped);
+    const [{ versions, skipped }, aliases] = await Promise.all([lineVersions(context, line), context.registry.aliases(line, { signal: context.signal })]);
+    return withSkipped(metricSeries(line, versions, aliases), skipped);
   },
 
   /** `modelreg alias ls <line> --json`: targets, previous targets and the history of moves. */

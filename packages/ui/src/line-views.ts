@@ -1,4 +1,4 @@
-import { type AliasInfo, type Manifest, type ModelName, type VersionSummary, formatName, summarizeVersion } from '@modelreg/core';
+import { type AliasInfo, type LineVersion, type ModelName, type VersionSummary, formatName } from '@modelreg/core';
 import { z } from 'zod';
 import { type Page, matchesText, page, pageSchema } from './query.js';
 
@@ -12,71 +12,52 @@ export const versionTableSchema = z.object({
 export type VersionTableQuery = z.output<typeof versionTableSchema>;
 
 /**
- * The version numbers one page shows, when that is known without reading manifests: sorted by
- * number and unfiltered. A long line's first page then reads 50 manifests, not all of them.
+ * The versions one page of the table shows: filtered and sorted over the catalog's summaries of
+ * every version, so only the page's own manifests are read (for their descriptions).
  */
-export function numbersOnPage(numbers: readonly number[], query: VersionTableQuery): number[] | undefined {
-  if (query.sort !== 'version' || query.q !== '') return undefined;
-  const ordered = query.order === 'desc' ? [...numbers].reverse() : [...numbers];
-  return ordered.slice(query.offset, query.offset + query.limit);
-}
-
-/** Every version's summary, filtered, sorted and cut to the requested page. */
-export function versionRows(manifests: readonly Manifest[], aliases: readonly AliasInfo[], query: VersionTableQuery): Page<VersionSummary> {
-  const rows = manifests.map((manifest) => summarizeVersion(manifest, aliases)).filter((row) => matchesText(query.q, ...searchTexts(row)));
-  return page(rows.sort(compareBy(query.sort, query.order)), query.offset, query.limit);
-}
-
-/** The summaries of the manifests of one page already chosen by `numbersOnPage`. */
-export function preselectedRows(manifests: readonly Manifest[], aliases: readonly AliasInfo[], query: VersionTableQuery, total: number): Page<VersionSummary> {
-  const rows = manifests.map((manifest) => summarizeVersion(manifest, aliases)).sort(compareBy(query.sort, query.order));
-  return { total, offset: query.offset, limit: query.limit, rows };
+export function versionsOnPage(versions: readonly LineVersion[], aliases: readonly AliasInfo[], query: VersionTableQuery): Page<LineVersion> {
+  const aliasesOf = (version: number) => aliases.filter((alias) => alias.version === version).map((alias) => alias.alias);
+  const matching = versions.filter((row) => matchesText(query.q, ...searchTexts(row, aliasesOf(row.version))));
+  return page(matching.sort(compareBy(query.sort, query.order)), query.offset, query.limit);
 }
 
 /**
  * One page of a line's versions, in `modelreg versions --json` shape (`name`, `versions`,
- * `aliases`) plus the paging fields and the metric names on the page (the table's metric columns).
+ * `aliases`) plus the paging fields and the metric names of the whole line (the table's metric columns).
  */
-export function versionTable(line: ModelName, rows: Page<VersionSummary>, aliases: readonly AliasInfo[]) {
-  const { rows: versions, ...paging } = rows;
+export function versionTable(line: ModelName, rows: Page<VersionSummary>, aliases: readonly AliasInfo[], versions: readonly LineVersion[]) {
+  const { rows: onPage, ...paging } = rows;
   return {
     name: formatName(line),
-    versions,
+    versions: onPage,
     aliases: aliases.map(({ alias, version }) => ({ alias, version })),
     ...paging,
-    metricNames: [...new Set(versions.flatMap((row) => Object.keys(row.metrics)))].sort(),
+    metricNames: metricNames(versions),
   };
 }
 
 /** A line's metrics over its versions, column by column, for the charts (`null` where a version lacks a metric). */
-export function metricSeries(line: ModelName, manifests: readonly Manifest[], aliases: readonly AliasInfo[]) {
-  const names = metricNames(manifests);
+export function metricSeries(line: ModelName, versions: readonly LineVersion[], aliases: readonly AliasInfo[]) {
   return {
     name: formatName(line),
-    versions: manifests.map((manifest) => manifest.version),
-    metrics: Object.fromEntries(names.map((name) => [name, manifests.map((manifest) => manifest.metrics[name] ?? null)])),
+    versions: versions.map((row) => row.version),
+    metrics: Object.fromEntries(metricNames(versions).map((name) => [name, versions.map((row) => row.metrics[name] ?? null)])),
     aliases: Object.fromEntries(aliases.map(({ alias, version }) => [alias, version])),
   };
 }
 
-function metricNames(manifests: readonly Manifest[]): string[] {
-  return [...new Set(manifests.flatMap((manifest) => Object.keys(manifest.metrics)))].sort();
+function metricNames(versions: readonly LineVersion[]): string[] {
+  return [...new Set(versions.flatMap((row) => Object.keys(row.metrics)))].sort();
 }
 
-/** What the filter box searches: the version, aliases, tags, metric names and the description. */
-function searchTexts(row: VersionSummary): string[] {
-  return [
-    `v${row.version}`,
-    row.description,
-    ...row.aliases,
-    ...Object.entries(row.tags).map(([tag, value]) => `${tag}=${value}`),
-    ...Object.keys(row.metrics),
-  ];
+/** What the filter box searches: the version, aliases, tags and metric names (descriptions are not in the catalog). */
+function searchTexts(row: LineVersion, aliases: readonly string[]): string[] {
+  return [`v${row.version}`, ...aliases, ...Object.entries(row.tags).map(([tag, value]) => `${tag}=${value}`), ...Object.keys(row.metrics)];
 }
 
 /** Versions missing the sorted-by metric go last in either order. */
-function compareBy(sort: string, order: 'asc' | 'desc'): (a: VersionSummary, b: VersionSummary) => number {
-  const key = (row: VersionSummary): number | string | undefined =>
+function compareBy(sort: string, order: 'asc' | 'desc'): (a: LineVersion, b: LineVersion) => number {
+  const key = (row: LineVersion): number | string | undefined =>
     sort.startsWith('metric:') ? row.metrics[sort.slice('metric:'.length)] : sort === 'createdAt' ? row.createdAt : sort === 'size' ? row.size : row.version;
   const sign = order === 'asc' ? 1 : -1;
   return (a, b) => {

@@ -12,10 +12,9 @@ export interface LineManifests {
 }
 
 /**
- * Parsed manifests by `store/product/type@version`. A version's manifest is immutable, so a line
- * read twice costs one listing of its versions plus reads of the versions new since (the loader
- * keeps manifests the same way). Which versions exist is always listed afresh. Reads in flight
- * are shared: the table and the charts of one line, requested together, read each manifest once.
+ * Parsed manifests by `store/product/type@version`, for the version table's page, a version's page
+ * and downloads. A version's manifest is immutable (the loader keeps manifests the same way).
+ * Reads in flight are shared.
  */
 export class ManifestCache {
   readonly #manifests: LRUCache<string, Promise<Manifest>>;
@@ -38,11 +37,6 @@ export class ManifestCache {
     }
     signal?.throwIfAborted();
     return manifest;
-  }
-
-  /** Every version of a line, ascending; versions deleted while listing are left out. */
-  async line(line: ModelName, signal?: AbortSignal): Promise<LineManifests> {
-    return this.versions(line, await this.registry.versions(line, { signal }), signal);
   }
 
   /** The given versions of a line, in that order; versions deleted meanwhile are left out. */

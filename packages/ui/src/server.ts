@@ -4,8 +4,8 @@ import { AccessGate } from './access-gate.js';
 import { API_ROUTES, type ApiContext } from './api-routes.js';
 import { DOWNLOAD_PATH, downloadArtifact } from './artifact-download.js';
 import { HttpError, sendFailure, sendJson } from './http-error.js';
-import { LineListCache } from './line-list-cache.js';
 import { ManifestCache } from './manifest-cache.js';
+import { RecentReads } from './recent-reads.js';
 import { type ResolvedUiOptions, type UiServerOptions, isLoopback, resolveUiOptions } from './options.js';
 import { setSecurityHeaders } from './security-headers.js';
 import { type Asset, loadAssets } from './static-assets.js';
@@ -25,10 +25,10 @@ export async function startUiServer(input: UiServerOptions): Promise<UiServer> {
   const options = resolveUiOptions(input);
   const assets = await loadAssets();
   const manifests = new ManifestCache(options.registry, options.manifestCacheSize);
-  const lineLists = new LineListCache(options.registry);
+  const recent = new RecentReads();
   let gate: AccessGate | undefined;
   const server = createServer((request, response) => {
-    void handle(request, response, { gate: gate!, assets, api: { registry: options.registry, manifests, lineLists } });
+    void handle(request, response, { gate: gate!, assets, api: { registry: options.registry, manifests, recent } });
   });
   await listen(server, options);
   const { port } = server.address() as AddressInfo;

@@ -89,7 +89,8 @@ describe('modelreg ui in a browser: overview -> line -> version -> compare', () 
     const events = await page.locator('ol.timeline li').allTextContents();
     expect(events).toHaveLength(3);
     expect(events[0]).toContain('staging set to v5 - candidate');
-    expect(events[1]).toContain('production set to v3 - rmse 0.35 beats 0.40');
+    expect(events[1]).toContain('production set to v3 by alice - rmse 0.35 beats 0.40');
+    expect(await page.locator('ol.timeline li').nth(1).locator('.by').textContent()).toBe(' by alice');
     expect(events[2]).toContain('production set to v2 - first model to beat the baseline');
     await page.fill('input.filter', '');
     await waitForCount(page, 'table.versions-table tbody tr', 5);

@@ -42,3 +42,23 @@ export function versionParams(ref: { store: string; product: string; type: strin
 export function artifactUrl(ref: { store: string; product: string; type: string; version: number }, name: string): string {
   return `/api/artifact?${new URLSearchParams({ store: ref.store, product: ref.product, type: ref.type, version: String(ref.version), name })}`;
 }
+
+/**
+ * Wraps a fetch so that only the newest call's answer is used: answers can arrive out of order
+ * (two quick clicks, a filter typed fast), and an older one must not overwrite a newer one.
+ * Superseded calls resolve to undefined.
+ */
+export function newestOnly<T>(fetch: () => Promise<T>): () => Promise<T | undefined> {
+  let latest = 0;
+  return async () => {
+    const call = ++latest;
+    const answer = await fetch();
+    return call === latest ? answer : undefined;
+  };
+}
+
+/** A request sent before the page can use its answer; a failure is shown where the answer is awaited, never as an unhandled rejection meanwhile. */
+export function started<T>(request: Promise<T>): Promise<T> {
+  request.catch(() => undefined);
+  return request;
+}

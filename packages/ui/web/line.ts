@@ -1,4 +1,4 @@
-import { type Api, getJson } from './api.js';
+import { type Api, getJson, newestOnly, started } from './api.js';
 import { metricCharts } from './charts.js';
 import { badge, h, later, routeHref, section } from './dom.js';
 import { bytes, date, number } from './format.js';
@@ -23,25 +23,29 @@ export async function linePage(params: URLSearchParams): Promise<HTMLElement> {
   const state: TableState = { sort: 'version', order: 'desc', q: '', offset: 0, picked: [] };
   const tableSlot = h('div');
   const compareButton = h('button', { type: 'button', class: 'compare-picked', disabled: true, onclick: () => (location.hash = routeHref('compare', { a: state.picked[0]!, b: state.picked[1]! })) }, 'Compare the two ticked versions');
+  const load = newestOnly(() => getJson('versions', { ...line, sort: state.sort, order: state.order, q: state.q, offset: state.offset, limit: PAGE }));
   const refresh = async () => {
-    const page = await getJson('versions', { ...line, sort: state.sort, order: state.order, q: state.q, offset: state.offset, limit: PAGE });
-    tableSlot.replaceChildren(versionTable(page, state, refresh, () => (compareButton.disabled = state.picked.length !== 2)));
+    const page = await load();
+    if (page) tableSlot.replaceChildren(versionTable(page, state, refresh, () => (compareButton.disabled = state.picked.length !== 2)));
   };
+  // Asked for together with the table, not after it: the three answers arrive in one round trip.
+  const series = started(getJson('series', line));
+  const aliases = started(getJson('aliases', line));
   await refresh();
   return h(
     'div',
     { class: 'line' },
     h('h1', {}, `${line.store}/${line.product}/${line.type}`),
-    section('Metrics over versions', later(async () => metricCharts(await getJson('series', line)), 'Drawing charts...')),
+    section('Metrics over versions', later(async () => metricCharts(await series), 'Drawing charts...')),
     section(
       'Versions',
-      h('div', { class: 'toolbar' }, filterBox('filter: v12, tag=value, alias, text', '', (q) => {
+      h('div', { class: 'toolbar' }, filterBox('filter: v12, tag=value, alias, metric', '', (q) => {
         Object.assign(state, { q, offset: 0 });
         void refresh();
       }), compareButton),
       tableSlot,
     ),
-    section('Alias history', later(async () => aliasTimeline(await getJson('aliases', line)))),
+    section('Alias history', later(async () => aliasTimeline(await aliases))),
   );
 }
 
@@ -52,7 +56,9 @@ function versionTable(page: Api['versions'], state: TableState, refresh: () => P
     const active = state.sort === sort;
     return h('th', { class: `sortable${active ? ` sorted ${state.order}` : ''}`, 'data-sort': sort, 'aria-sort': active ? (state.order === 'asc' ? 'ascending' : 'descending') : undefined },
       h('button', { type: 'button', onclick: () => {
-        Object.assign(state, { order: active && state.order === 'desc' ? 'asc' : 'desc', sort, offset: 0 });
+        // Read at click time: a second click may land before the table is drawn again.
+        const sortedHere = state.sort === sort;
+        Object.assign(state, { order: sortedHere && state.order === 'desc' ? 'asc' : 'desc', sort, offset: 0 });
         void refresh();
       } }, label));
   };
@@ -86,7 +92,7 @@ function versionTable(page: Api['versions'], state: TableState, refresh: () => P
   );
 }
 
-/** Every move of every alias, newest first: when, which alias, to which version, how, and why. */
+/** Every move of every alias, newest first: when, which alias, to which version, how, who and why. */
 function aliasTimeline({ aliases }: Api['aliases']): HTMLElement {
   const events = aliases.flatMap((alias) => alias.history.map((event) => ({ alias: alias.alias, ...event }))).sort((a, b) => b.at.localeCompare(a.at));
   if (events.length === 0) return h('p', {}, 'No alias has been set on this line.');
@@ -96,6 +102,7 @@ function aliasTimeline({ aliases }: Api['aliases']): HTMLElement {
     ...events.map((event) =>
       h('li', { 'data-alias': event.alias, 'data-version': event.version },
         h('time', { datetime: event.at }, date(event.at)), ' ', badge(event.alias), ` ${event.action === 'rollback' ? 'rolled back to' : 'set to'} v${event.version}`,
+        event.by ? h('span', { class: 'by' }, ` by ${event.by}`) : null,
         event.reason ? h('span', { class: 'reason' }, ` - ${event.reason}`) : null),
     ),
   );

@@ -1,4 +1,4 @@
-import { type Api, getJson } from './api.js';
+import { type Api, getJson, newestOnly } from './api.js';
 import { badge, h, later, routeHref, section } from './dom.js';
 import { bytes } from './format.js';
 import { filterBox, pager } from './pager.js';
@@ -55,10 +55,12 @@ async function storeLines(store: string): Promise<HTMLElement> {
     state.offset = offset;
     void refresh();
   }));
-  const load = () => getJson('lines', { store, product: state.product || undefined, q: state.q, offset: state.offset, limit: PAGE });
-  const refresh = async () => show(await load());
-  const [{ products }, first] = await Promise.all([getJson('products', { store }), load()]);
-  show(first);
+  const load = newestOnly(() => getJson('lines', { store, product: state.product || undefined, q: state.q, offset: state.offset, limit: PAGE }));
+  const refresh = async () => {
+    const page = await load();
+    if (page) show(page);
+  };
+  const [{ products }] = await Promise.all([getJson('products', { store }), refresh()]);
   const productSelect = h(
     'select',
     {

@@ -1,7 +1,7 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { ByteRange } from '../store/object-store.js';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { mapBounded } from '../util/concurrency.js';
 import type { Digest } from '../format/digest.js';
 import { IntegrityError } from '../errors.js';
@@ -16,16 +16,16 @@ export const rangedDownloadFields = {
    * Blobs at least this big are downloaded as parallel ranged GETs; smaller ones with one GET (a
    * few ranges' worth of bytes, where a range's first-byte wait would cost more than it saves). @default 64 MiB
    */
-  rangeThresholdBytes: z.number().int().min(1).default(64 * MIB),
+  rangeThresholdBytes: z._default(z.int().check(z.minimum(1)), 64 * MIB),
   /** Bytes per ranged GET: 16 keeps 8 ranges busy on a 64 MiB blob while a GET's latency stays small beside its transfer. @default 16 MiB */
-  rangeBytes: z.number().int().min(64 * 1024).default(16 * MIB),
+  rangeBytes: z._default(z.int().check(z.minimum(64 * 1024)), 16 * MIB),
   /**
    * Ranged GETs in flight per blob; memory stays at 1 MiB per range (ranges stream to their offset
    * on disk). Measured with bench:loader on a 266 MiB model: over a link that caps each connection
    * at 40 MB/s with 20 ms first-byte latency, 8 x 16 MiB loaded at 3.7x a sequential GetObject
    * against 2.8x for 4 x 32 MiB; on loopback both stayed at 1.1x. @default 8
    */
-  rangeConcurrency: z.number().int().min(1).max(64).default(8),
+  rangeConcurrency: z._default(z.int().check(z.minimum(1), z.maximum(64)), 8),
 };
 
 export type RangedDownloadSettings = { [K in keyof typeof rangedDownloadFields]: number };

@@ -1,22 +1,29 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { InvalidManifestError } from '../errors.js';
 import { describeIssues } from '../util/parse-options.js';
 
-export const aliasEventSchema = z.strictObject({
-  version: z.number().int().positive(),
+/**
+ * One move. Loose: a field this release does not know (added by a later one) is kept, and kept when
+ * the document is written again, so adding a field to moves never breaks an older reader. `by` was
+ * the first such field; releases before it refuse documents holding it (upgrade loaders first).
+ */
+export const aliasEventSchema = z.looseObject({
+  version: z.int().check(z.positive()),
   at: z.iso.datetime(),
   action: z.enum(['set', 'rollback']),
   /** Free text from the caller, e.g. a ticket or a pipeline run. */
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
+  /** Who moved it (a person or a pipeline); absent in documents written before it was recorded. */
+  by: z.optional(z.string()),
 });
 
 /** What an alias key holds: the current target, the targets it can roll back to, and its history. */
 export const aliasDocumentSchema = z.strictObject({
   schemaVersion: z.literal(1),
-  alias: z.string().min(1),
-  version: z.number().int().positive(),
+  alias: z.string().check(z.minLength(1)),
+  version: z.int().check(z.positive()),
   /** Earlier targets, most recent last: `rollback` pops from here. */
-  previous: z.array(z.number().int().positive()),
+  previous: z.array(z.int().check(z.positive())),
   /** Every move, oldest first, capped at the registry's `aliasHistoryLimit`. */
   history: z.array(aliasEventSchema),
 });
@@ -40,7 +47,12 @@ export function decodeAlias(bytes: Buffer, key: string): AliasDocument {
 export function moveAlias(
   current: AliasDocument | undefined,
   alias: string,
-  move: ({ action: 'set'; version: number } | { action: 'rollback' }) & { reason?: string | undefined; /** ISO time of the move. @default now */ at?: string | undefined },
+  move: ({ action: 'set'; version: number } | { action: 'rollback' }) & {
+    reason?: string | undefined;
+    by?: string | undefined;
+    /** ISO time of the move. @default now */
+    at?: string | undefined;
+  },
   limit: number,
 ): AliasDocument {
   const previous = current ? [...current.previous] : [];
@@ -53,7 +65,7 @@ export function moveAlias(
     if (target === undefined) throw new Error('rollback without a previous target');
     version = target;
   }
-  const event: AliasEvent = { version, at: move.at ?? new Date().toISOString(), action: move.action, ...(move.reason ? { reason: move.reason } : {}) };
+  const event: AliasEvent = { version, at: move.at ?? new Date().toISOString(), action: move.action, ...(move.reason ? { reason: move.reason } : {}), ...(move.by ? { by: move.by } : {}) };
   return {
     schemaVersion: 1,
     alias,

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import lockfile from 'proper-lockfile';
 import { throwIfAborted } from '../errors.js';
 
 export interface FileLockOptions {
@@ -28,6 +27,8 @@ export async function withFileLock<T>(path: string, work: () => Promise<T>, opti
 
 async function acquire(path: string, { staleMs, pollMs, signal }: FileLockOptions): Promise<() => Promise<void>> {
   await mkdir(dirname(path), { recursive: true });
+  // Loaded on first use, so importing modelreg (a serverless cold start) does not pay for it.
+  const { default: lockfile } = await import('proper-lockfile');
   for (let wait = pollMs.min; ; wait = Math.min(pollMs.max, wait * 1.2)) {
     throwIfAborted(signal);
     try {

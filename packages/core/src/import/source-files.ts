@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { HashingStream } from '../blobs/hashing-streams.js';
 import type { Digest } from '../format/digest.js';
 import type { ArtifactKind } from '../format/manifest.js';
-import { artifactNameClash } from '../registry/push-input.js';
+import { artifactNameClash } from '../selection/folder-names.js';
 import { READ_CHUNK_BYTES } from '../util/streams.js';
 import type { PlannedArtifact } from './plan.js';
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { writeFileAtomic } from '../fs/atomic-file.js';
 import type { ModelName } from '../format/keys.js';
 import { type VersionSelector, formatRef } from '../format/refs.js';
@@ -9,7 +9,7 @@ import type { CacheLayout } from './cache-layout.js';
 type MovingSelector = Exclude<VersionSelector, { kind: 'version' }>;
 
 const resolutionSchema = z.strictObject({
-  version: z.number().int().positive(),
+  version: z.int().check(z.positive()),
   /** Epoch milliseconds of the store answer. */
   resolvedAt: z.number(),
 });

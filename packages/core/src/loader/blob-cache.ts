@@ -46,23 +46,25 @@ export class BlobCache {
   private async checkOrFetch(blob: Blob, label: string, signal: AbortSignal | undefined): Promise<CachedBlob> {
     const path = this.layout.blob(blob.digest);
     if ((await this.verifier.check(path, blob, label, signal)) === 'ok') return this.hit(path);
-    // A miss: download under a claim, so a process that missed it at the same moment waits for this download instead of repeating it.
-    return this.claims.withClaim(
-      digestHex(blob.digest),
-      async () => {
-        const state = await this.verifier.check(path, blob, label, signal); // published meanwhile by the claim's previous holder?
-        if (state === 'ok') return this.hit(path);
-        if (state === 'corrupt') {
-          this.options.onWarning(`${label}: the cached file ${path} does not match ${blob.digest}; dropping it and downloading it again.`);
-          await this.drop(path);
-        }
-        await this.fetch(blob, label, path, signal);
-        this.counters.misses++;
-        this.counters.bytesDownloaded += blob.size;
-        return { path, downloadedBytes: blob.size };
-      },
-      signal,
-    );
+    // A small blob downloads faster than a waiter would notice a released claim, so a process that
+    // misses it at the same moment as another simply downloads it too; the first publish wins.
+    if (blob.size < this.options.claimThresholdBytes) return this.fetchMissing(blob, label, path, signal);
+    // A big one is downloaded under a claim, so a process that missed it at the same moment waits for this download instead of repeating it.
+    return this.claims.withClaim(digestHex(blob.digest), () => this.fetchMissing(blob, label, path, signal), signal);
+  }
+
+  /** Downloads the blob unless it was published meanwhile (by a claim's previous holder), dropping a corrupt cached copy first. */
+  private async fetchMissing(blob: Blob, label: string, path: string, signal: AbortSignal | undefined): Promise<CachedBlob> {
+    const state = await this.verifier.check(path, blob, label, signal);
+    if (state === 'ok') return this.hit(path);
+    if (state === 'corrupt') {
+      this.options.onWarning(`${label}: the cached file ${path} does not match ${blob.digest}; dropping it and downloading it again.`);
+      await this.drop(path);
+    }
+    await this.fetch(blob, label, path, signal);
+    this.counters.misses++;
+    this.counters.bytesDownloaded += blob.size;
+    return { path, downloadedBytes: blob.size };
   }
 
   private hit(path: string): CachedBlob {

@@ -5,7 +5,7 @@ import { parseOptions } from '../util/parse-options.js';
 import { BackendError } from '../errors.js';
 import type { Artifact, Manifest } from '../format/manifest.js';
 import { type ModelRef, type RefInput, formatRef, parseRef } from '../format/refs.js';
-import { assertNamesFitAFolder } from '../registry/pull.js';
+import { assertNamesFitAFolder } from '../selection/folder-names.js';
 import type { CallOptions, FoldSet, RegistryReadApi, ResolvedVersion } from '../registry/types.js';
 import { resolvedVersion } from '../registry/version-reader.js';
 import { type ArtifactSelection, groupByFold, selectArtifacts, selectFoldArtifacts } from '../selection/artifact-selection.js';

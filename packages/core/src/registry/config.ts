@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { encodeId } from '../format/ids.js';
 import { normalizePrefix } from '../format/keys.js';
 import { jsonValueSchema } from '../format/manifest.js';
@@ -16,32 +16,34 @@ function isObjectStore(value: unknown): value is ObjectStore {
 }
 
 const idSchema = (kind: 'type') =>
-  z.string().superRefine((id, ctx) => {
-    try {
-      encodeId(id, kind);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    }
-  });
+  z.string().check(
+    z.superRefine((id, ctx) => {
+      try {
+        encodeId(id, kind);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+  );
 
 export const modelTypeConfigSchema = z.strictObject({
   /** Params merged under every push of this type (the push's own params win). @default {} */
-  defaultParams: z.record(z.string(), jsonValueSchema).default({}),
-  description: z.string().optional(),
+  defaultParams: z._default(z.record(z.string(), jsonValueSchema), {}),
+  description: z.optional(z.string()),
 });
 
 /** A key prefix such as `team-a/prod`, checked and returned without surrounding slashes; shared by backend options. */
-export const prefixSchema = z
-  .string()
-  .default('')
-  .transform((prefix, ctx) => {
+export const prefixSchema = z.pipe(
+  z._default(z.string(), ''),
+  z.transform((prefix: string, ctx) => {
     try {
       return normalizePrefix(prefix);
     } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      ctx.issues.push({ code: 'custom', message: (error as Error).message, input: prefix });
       return z.NEVER;
     }
-  });
+  }),
+);
 
 export const registryConfigSchema = z.strictObject({
   /** Where bytes live: any `ObjectStore` (local folder, S3, Azure, in-memory). */
@@ -49,37 +51,38 @@ export const registryConfigSchema = z.strictObject({
   /** Key prefix under which the registry keeps `models/` and `blobs/`, e.g. `team-a`. @default '' */
   prefix: prefixSchema,
   /** When set, only these model types may be pushed, each with its default params. @default undefined (any type) */
-  modelTypes: z.record(idSchema('type'), modelTypeConfigSchema).optional(),
+  modelTypes: z.optional(z.record(idSchema('type'), modelTypeConfigSchema)),
   /** Blobs moved at once by push, pull and other bulk work. @default 4 */
-  concurrency: z.number().int().min(1).max(256).default(4),
+  concurrency: z._default(z.int().check(z.minimum(1), z.maximum(256)), 4),
   /** How `pull` downloads large blobs: parallel ranged GETs, see {@link rangedDownloadFields}. */
   ...rangedDownloadFields,
   /** Unreferenced blobs younger than this are never garbage-collected. @default 86_400_000 (24 h) */
-  gcGracePeriodMs: z.number().int().min(1000).default(24 * 60 * 60 * 1000),
+  gcGracePeriodMs: z._default(z.int().check(z.minimum(1000)), 24 * 60 * 60 * 1000),
   /** Versions kept per model line by retention when the call names no number. @default undefined (keep all) */
-  retention: z.strictObject({ keep: z.number().int().min(1) }).optional(),
+  retention: z.optional(z.strictObject({ keep: z.int().check(z.minimum(1)) })),
   /** Whether a bigger value is better, per metric name, for compare(); merged over the defaults (rmse lower, auc higher, ...). @default {} */
-  metricDirections: z.record(z.string().min(1), z.enum(['higher', 'lower'])).default({}),
+  metricDirections: z._default(z.record(z.string().check(z.minLength(1)), z.enum(['higher', 'lower'])), {}),
   /** Alias moves remembered for `rollback` and auditing. @default 100 */
-  aliasHistoryLimit: z.number().int().min(2).max(10_000).default(100),
+  aliasHistoryLimit: z._default(z.int().check(z.minimum(2), z.maximum(10_000)), 100),
   /** Where streams of unknown length are spooled while hashed. @default os.tmpdir() */
-  tempDir: z.string().min(1).optional(),
+  tempDir: z.optional(z.string().check(z.minLength(1))),
   /**
    * Allow pushing to a store that does not enforce conditional writes. Concurrent pushes to one
    * model line may then overwrite each other's versions: only for single-writer setups. @default false
    */
-  allowUnsafeStore: z.boolean().default(false),
+  allowUnsafeStore: z._default(z.boolean(), false),
   /** The catalog of manifest summaries that gc, stats, verify and filtered listings read instead of every manifest (docs/catalog.md). */
-  catalog: z
-    .strictObject({
+  catalog: z._default(
+    z.strictObject({
       /** Read catalog snapshots, and let gc, stats and reindex write them. Off: every registry-wide operation reads every manifest. @default true */
-      enabled: z.boolean().default(true),
+      enabled: z._default(z.boolean(), true),
       /** About this many manifests per shard object (at most 4 x). @default 8192 */
-      shardEntries: z.number().int().min(16).max(1_000_000).default(8192),
+      shardEntries: z._default(z.int().check(z.minimum(16), z.maximum(1_000_000)), 8192),
       /** Receives each catalog object found corrupt or missing (it only costs speed). @default a process warning */
-      onProblem: z.custom<(problem: { key: string; problem: string }) => void>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
-    })
-    .default({ enabled: true, shardEntries: 8192 }),
+      onProblem: z.optional(z.custom<(problem: { key: string; problem: string }) => void>((value) => typeof value === 'function', { message: 'must be a function' })),
+    }),
+    { enabled: true, shardEntries: 8192 },
+  ),
 });
 
 export type RegistryConfig = z.input<typeof registryConfigSchema>;

@@ -12,7 +12,7 @@ import { type ArtifactSelection, findArtifact, groupByFold, selectArtifacts, sel
 import { type ClosurePart, dependencyClosure } from '../selection/dependency-closure.js';
 import { mapBounded } from '../util/concurrency.js';
 import { reportBytes } from './progress.js';
-import { artifactNameClash } from './push-input.js';
+import { artifactNameClash, assertNamesFitAFolder } from '../selection/folder-names.js';
 import { type VersionReader, resolvedVersion } from './version-reader.js';
 import type { CallOptions, FoldSet, PullOptions, PullResult, StackPull, TransferOptions } from './types.js';
 
@@ -191,19 +191,4 @@ export async function pullStack(puller: Puller, target: PullTarget | ClosurePart
 
 function sourcesFolder(name: ModelName & { version: number }): string {
   return ['sources', encodeId(name.store, 'store'), encodeId(name.product, 'product'), encodeId(name.type, 'type'), String(name.version)].join('/');
-}
-
-/**
- * Fails before anything is written when artifact names would clash as files in one folder (a
- * version pushed before such names were refused). Stored data the registry can no longer honour,
- * not a bad argument: an integrity problem of the version.
- */
-export function assertNamesFitAFolder(ref: string, artifacts: readonly Artifact[], verb: 'pulled' | 'loaded'): void {
-  const clash = artifactNameClash(artifacts.map((artifact) => artifact.name));
-  if (clash) {
-    throw new IntegrityError(
-      `${ref} cannot be ${verb} into a folder: ${clash} It was pushed before modelreg refused such names; pull its artifacts one at a time, or push the version again with distinct names.`,
-      { key: ref },
-    );
-  }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
 import { ARTIFACT_KINDS, type ArtifactKind, artifactNameSchema, dataRangeSchema, jsonValueSchema } from '../format/manifest.js';
 import { parseOptions } from '../util/parse-options.js';
+import { artifactNameClash } from '../selection/folder-names.js';
 import type { RefInput } from '../format/refs.js';
 import { type TimestampInput, timestampSchema } from '../format/timestamp.js';
 import type { ArtifactBody } from '../blobs/sources.js';
@@ -52,9 +53,9 @@ const pushMetaSchema = z.strictObject({
   tags: z.record(z.string().min(1), z.string()).default({}),
   metrics: z.record(z.string().min(1), z.number().refine(Number.isFinite, 'must be a finite number')).default({}),
   params: z.record(z.string(), jsonValueSchema).default({}),
-  dataRange: dataRangeSchema.optional(),
+  dataRange: z.optional(dataRangeSchema),
   dependencies: z.array(z.strictObject({ ref: z.any(), role: z.string().min(1).max(64).default('source') })).default([]),
-  createdAt: timestampSchema.optional(),
+  createdAt: z.optional(timestampSchema),
 });
 
 export type ValidatedArtifact = z.output<typeof artifactInputSchema> & { body: ArtifactBody };
@@ -90,38 +91,6 @@ export function validatePushInput(artifacts: readonly ArtifactInput[], meta: Pus
   }
   assertAcyclic(parsedArtifacts);
   return { artifacts: parsedArtifacts, meta: parsedMeta };
-}
-
-/**
- * Why a version's artifact names cannot all be files under one folder, or undefined when they can:
- * a name given twice, a name that is also the folder of another (`a` and `a/b`), or names that
- * differ only in case (`M` and `m`), which are one file on case-insensitive filesystems.
- */
-export function artifactNameClash(names: readonly string[]): string | undefined {
-  const files = new Map<string, string>(); // case-folded name -> name
-  const folders = new Map<string, string>(); // case-folded folder -> a name inside it
-  for (const name of names) {
-    const folded = name.toLowerCase();
-    const same = files.get(folded);
-    if (same === name) return `Artifact name "${name}" appears twice; names must be unique within a version.`;
-    if (same !== undefined) return `Artifact names "${same}" and "${name}" differ only in case; they would be one file on case-insensitive filesystems (macOS, Windows).`;
-    const inside = folders.get(folded);
-    if (inside !== undefined) return fileAndFolder(name, inside);
-    files.set(folded, name);
-    const segments = folded.split('/');
-    for (let end = 1; end < segments.length; end++) {
-      const folder = segments.slice(0, end).join('/');
-      const file = files.get(folder);
-      if (file !== undefined) return fileAndFolder(file, name);
-      if (!folders.has(folder)) folders.set(folder, name);
-    }
-  }
-  return undefined;
-}
-
-function fileAndFolder(file: string, inside: string): string {
-  const caseOnly = !inside.startsWith(`${file}/`);
-  return `Artifact names "${file}" and "${inside}" clash: "${file}" would be a file and also the folder holding "${inside}"${caseOnly ? ' on case-insensitive filesystems' : ''}.`;
 }
 
 function assertAcyclic(artifacts: ReadonlyArray<{ name: string; dependsOn: string[] }>): void {

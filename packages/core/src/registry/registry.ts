@@ -1,7 +1,5 @@
 import type { Readable } from 'node:stream';
 import type { BlobStore } from '../blobs/blob-store.js';
-import type { Digest } from '../format/digest.js';
-import type { DownloadOptions } from '../blobs/blob-store.js';
 import type { LineFilter, ModelName } from '../format/keys.js';
 import type { Manifest } from '../format/manifest.js';
 import { type RefInput, parseName } from '../format/refs.js';
@@ -13,6 +11,7 @@ import type { CatalogProblem } from '../catalog/catalog-snapshot.js';
 import { type ReindexReport, reindexCatalog } from '../catalog/reindex.js';
 import { listMatching, needsSummaries } from './filtered-list.js';
 import { type LineOverview, lineOverview } from './line-overview.js';
+import { type LineVersion, lineVersions } from './line-versions.js';
 import { type RetainOptions, type RetainReport, retainVersions } from '../maintenance/retention.js';
 import { type RegistryStats, registryStats } from '../maintenance/stats.js';
 import { type VerifyReport, verifyBlobs } from '../maintenance/verify.js';
@@ -28,15 +27,17 @@ import type { ArtifactSelection } from '../selection/artifact-selection.js';
 import type { ClosurePart } from '../selection/dependency-closure.js';
 import type { ArtifactInput, PushMeta } from './push-input.js';
 import type {
-  AliasInfo, CallOptions, Comparison, FoldSet, ListFilter, PullOptions, PullResult, PushResult, ResolvedVersion, ScanCallOptions, StackPull,
-  TransferOptions, VersionInfo,
+  AliasInfo, CallOptions, Comparison, FoldSet, ListFilter, PullOptions, PullResult, PushResult, ScanCallOptions, StackPull,
+  TransferOptions,
 } from './types.js';
-import { registryParts } from './parts.js';
+import { RegistryReader } from './registry-reader.js';
 import type { VersionReader } from './version-reader.js';
 import type { WriteGuard } from './write-guard.js';
 
 interface AliasOptions extends CallOptions {
   reason?: string;
+  /** Who moves the alias (a person or a pipeline), kept in its history. The CLI passes `--by`, else `MODELREG_ACTOR`, else the OS user. */
+  by?: string;
   /** When the move happened, for alias history brought in from elsewhere (`Date` or ISO 8601 text). @default now */
   at?: TimestampInput;
 }
@@ -54,9 +55,7 @@ const warnCatalogProblem = (problem: CatalogProblem) =>
  * conditional create, file contents are shared content-addressed blobs, aliases move by compare-and-swap.
  * The facade validates the config once and hands each algorithm only the parts it needs.
  */
-export class Registry {
-  /** Where the registry lives, for messages; also what tells loader caches of different registries apart. */
-  readonly location: string;
+export class Registry extends RegistryReader {
   readonly #settings: ResolvedRegistryConfig;
   readonly #blobs: BlobStore;
   readonly #aliases: AliasBook;
@@ -68,9 +67,9 @@ export class Registry {
   readonly #deletion: Deletion;
 
   constructor(config: RegistryConfig) {
-    const { settings, store, keys, location, blobs, aliases, reader, writeGuard } = registryParts(config);
+    super(config);
+    const { settings, store, keys, blobs, aliases, reader, writeGuard } = this.parts;
     this.#settings = settings;
-    this.location = location;
     this.#blobs = blobs;
     this.#aliases = aliases;
     this.#reader = reader;
@@ -98,34 +97,7 @@ export class Registry {
     return publishVersion(this.#publisher, ref, artifacts, meta, options);
   }
 
-  // Resolving and reading
-
-  /** Turns `@latest`, `@7`/`@v7` or `@<alias>` into a version number that exists. */
-  resolve(ref: RefInput, options: CallOptions = {}): Promise<ResolvedVersion> {
-    return this.#reader.resolve(ref, options);
-  }
-
-  /** The manifest of a version, validated. */
-  async manifest(ref: RefInput, options: CallOptions = {}): Promise<Manifest> {
-    const resolved = await this.resolve(ref, options);
-    return this.readManifest(resolved, resolved.version, options);
-  }
-
-  /** Reads and validates the manifest of a version known by number (no resolution step). */
-  readManifest(name: ModelName, version: number, options: CallOptions = {}): Promise<Manifest> {
-    return this.#reader.readManifest(name, version, options);
-  }
-
-  async info(ref: RefInput, options: CallOptions = {}): Promise<VersionInfo> {
-    const resolved = await this.resolve(ref, options);
-    const [manifest, aliases] = await Promise.all([this.readManifest(resolved, resolved.version, options), this.aliases(resolved, options)]);
-    return { ...resolved, manifest, aliases: aliases.filter((alias) => alias.version === resolved.version).map((alias) => alias.alias) };
-  }
-
-  /** Every version number of a model line, ascending. */
-  versions(name: string | ModelName, options: CallOptions = {}): Promise<number[]> {
-    return this.#reader.versions(name, options);
-  }
+  // Listing and reading
 
   stores(options: ScanCallOptions = {}): Promise<string[]> {
     return this.#reader.stores(options);
@@ -147,6 +119,11 @@ export class Registry {
   /** Model lines in scope with their version count, newest version and alias names, from one catalog scan; entries that are not valid manifests are skipped and reported. */
   lineOverview(filter: LineFilter = {}, options: ScanCallOptions = {}): Promise<LineOverview[]> {
     return lineOverview(this.#scan, filter, { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable });
+  }
+
+  /** Every version of one model line with its metrics, tags and sizes, from the catalog (reading only the manifests it lacks); ascending. */
+  lineVersions(name: string | ModelName, options: ScanCallOptions = {}): Promise<LineVersion[]> {
+    return lineVersions(this.#scan, parseName(name), { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable });
   }
 
   /** Manifests of every version matching the filter, by model line then version; entries that are not valid manifests are skipped and reported. */
@@ -190,22 +167,13 @@ export class Registry {
     return pullStack(this.#puller, target, dir, options);
   }
 
-  /**
-   * Downloads one blob into a new file at `path` and rejects with `IntegrityError` unless every
-   * byte matched; the caller publishes the file, or removes it on failure. Large blobs come as
-   * parallel ranged GETs. (The loader's way in; `pull` is the way for users.)
-   */
-  downloadBlob(blob: { digest: Digest; size: number }, label: string, path: string, options: DownloadOptions): Promise<void> {
-    return this.#blobs.downloadToNewFile(blob, label, path, options);
-  }
-
   // Aliases
 
   /** Points `alias` at a version (resolved now, so `@latest` pins the current latest). Atomic under concurrent updates. */
   async setAlias(ref: RefInput, alias: string, options: AliasOptions = {}): Promise<AliasInfo> {
     await this.#writeGuard.assertSafe(options.signal);
     const target = await this.resolve(ref, options);
-    return this.#aliases.move(target, alias, { action: 'set', version: target.version, reason: options.reason, at: moveTime(options.at) }, options.signal);
+    return this.#aliases.move(target, alias, { action: 'set', version: target.version, reason: options.reason, by: options.by, at: moveTime(options.at) }, options.signal);
   }
 
   /** `setAlias` with the conventional default alias `production`. */
@@ -216,11 +184,7 @@ export class Registry {
   /** Moves `alias` back to the version it pointed at before its last move. */
   async rollback(name: string | ModelName, alias = 'production', options: AliasOptions = {}): Promise<AliasInfo> {
     await this.#writeGuard.assertSafe(options.signal);
-    return this.#aliases.move(parseName(name), alias, { action: 'rollback', reason: options.reason, at: moveTime(options.at) }, options.signal);
-  }
-
-  aliases(name: string | ModelName, { signal }: CallOptions = {}): Promise<AliasInfo[]> {
-    return this.#aliases.list(parseName(name), signal);
+    return this.#aliases.move(parseName(name), alias, { action: 'rollback', reason: options.reason, by: options.by, at: moveTime(options.at) }, options.signal);
   }
 
   /** Removes an alias (the versions stay). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { NotFoundError } from '../errors.js';
 import { ARTIFACT_KINDS, type Artifact, type ArtifactKind, type Manifest, artifactNameSchema } from '../format/manifest.js';
 import { formatRef } from '../format/refs.js';
@@ -22,10 +22,10 @@ export interface ArtifactSelection {
 const nonEmpty = 'an empty list selects nothing; leave the field out to select every artifact';
 
 const selectionSchema = z.object({
-  artifacts: z.array(artifactNameSchema).min(1, nonEmpty).optional(),
-  kinds: z.array(z.enum(ARTIFACT_KINDS)).min(1, nonEmpty).optional(),
-  folds: z.array(z.number().int().nonnegative()).min(1, nonEmpty).optional(),
-  branch: z.array(z.number().int().nonnegative()).min(1, 'must name a branch, e.g. [0] or [0, 2]').optional(),
+  artifacts: z.optional(z.array(artifactNameSchema).check(z.minLength(1, nonEmpty))),
+  kinds: z.optional(z.array(z.enum(ARTIFACT_KINDS)).check(z.minLength(1, nonEmpty))),
+  folds: z.optional(z.array(z.int().check(z.nonnegative())).check(z.minLength(1, nonEmpty))),
+  branch: z.optional(z.array(z.int().check(z.nonnegative())).check(z.minLength(1, 'must name a branch, e.g. [0] or [0, 2]'))),
 });
 
 /** `0/2`: how a branch path is written in messages and on the command line. */

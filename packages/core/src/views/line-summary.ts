@@ -1,4 +1,5 @@
 import { type LineFilter, type ModelName, formatName } from '../format/keys.js';
+import type { AliasReader } from './version-summary.js';
 import type { LineOverview } from '../registry/line-overview.js';
 import type { AliasInfo, CallOptions, ScanCallOptions } from '../registry/types.js';
 
@@ -13,28 +14,9 @@ export interface LineSummary extends ModelName {
   aliases: Record<string, number>;
 }
 
-export interface LineReader {
-  versions(name: ModelName, options?: CallOptions): Promise<number[]>;
-  aliases(name: ModelName, options?: CallOptions): Promise<AliasInfo[]>;
-}
-
 export interface LineOverviewReader {
   lineOverview(filter?: LineFilter, options?: ScanCallOptions): Promise<LineOverview[]>;
   aliases(name: ModelName, options?: CallOptions): Promise<AliasInfo[]>;
-}
-
-/** A model line's version count, latest version and aliases: two listings, no manifest read. */
-export async function summarizeLine(registry: LineReader, line: ModelName, options: CallOptions = {}): Promise<LineSummary> {
-  const [numbers, aliases] = await Promise.all([registry.versions(line, options), registry.aliases(line, options)]);
-  return {
-    name: formatName(line),
-    store: line.store,
-    product: line.product,
-    type: line.type,
-    versions: numbers.length,
-    latest: numbers.at(-1) ?? null,
-    aliases: Object.fromEntries(aliases.map(({ alias, version }) => [alias, version])),
-  };
 }
 
 /**
@@ -42,7 +24,11 @@ export async function summarizeLine(registry: LineReader, line: ModelName, optio
  * read only for the lines that have aliases.
  */
 export async function summarizeLines(registry: LineOverviewReader, filter: LineFilter = {}, options: ScanCallOptions = {}): Promise<LineSummary[]> {
-  const lines = await registry.lineOverview(filter, options);
+  return summarizeOverviews(registry, await registry.lineOverview(filter, options), options);
+}
+
+/** Lines from `lineOverview` as summary rows; reads the alias targets of the lines that have aliases (e.g. only one page's). */
+export function summarizeOverviews(registry: AliasReader, lines: readonly LineOverview[], options: CallOptions = {}): Promise<LineSummary[]> {
   return Promise.all(
     lines.map(async ({ store, product, type, versions, latest, aliases }) => ({
       name: formatName({ store, product, type }),

@@ -12,7 +12,7 @@ export const modelBytes = (line: string, version: number) => Buffer.from(`${line
 
 /**
  * A small registry: shop/sales/xgb with five versions (rmse falling, auc rising; production moved
- * twice with reasons, staging once), shop/sales/lgbm with two, and a stacking meta-model
+ * twice with reasons, the second time by alice, staging once), shop/sales/lgbm with two, and a stacking meta-model
  * shop/sales/stack@1 built from xgb@3 and lgbm@2.
  */
 export async function seedShop(registry: Registry): Promise<void> {
@@ -30,7 +30,7 @@ export async function seedShop(registry: Registry): Promise<void> {
     });
   }
   await registry.promote('shop/sales/xgb@2', 'production', { reason: 'first model to beat the baseline' });
-  await registry.promote('shop/sales/xgb@3', 'production', { reason: 'rmse 0.35 beats 0.40' });
+  await registry.promote('shop/sales/xgb@3', 'production', { reason: 'rmse 0.35 beats 0.40', by: 'alice' });
   await registry.setAlias('shop/sales/xgb@5', 'staging', { reason: 'candidate' });
   for (let version = 1; version <= 2; version++) {
     await registry.push('shop/sales/lgbm', [{ name: 'model.bin', body: modelBytes('lgbm', version) }], { metrics: { rmse: 0.4 - version * 0.01 } });

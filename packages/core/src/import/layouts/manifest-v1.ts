@@ -6,7 +6,7 @@ import { interpretMetadata } from '../legacy-metadata.js';
 import type { PlannedArtifact, PlannedMeta } from '../plan.js';
 import type { PartialLine } from '../legacy-metadata.js';
 import { artifactNameFor, inferKind } from '../source-files.js';
-import { artifactNameClash } from '../../registry/push-input.js';
+import { artifactNameClash } from '../../selection/folder-names.js';
 import { type LayoutScan, type LegacyLayout, isDirectory, isFile, visibleEntries } from './layout.js';
 
 const MANIFEST_FILES = ['manifest.yaml', 'manifest.yml', 'manifest.json'];

@@ -1,0 +1,10 @@
+const t0 = performance.now();
+const { createLoader, createRegistryReader } = await import('@modelreg/core/loader');
+const { LocalStore } = await import('@modelreg/backend-local');
+const t1 = performance.now();
+const registry = createRegistryReader({ backend: new LocalStore({ root: '/tmp/prof/reg' }) });
+const loader = createLoader({ registry, cacheDir: process.argv[2] });
+const t2 = performance.now();
+const model = await loader.load('bench/model/cold@production');
+const t3 = performance.now();
+console.log(JSON.stringify({ import: (t1 - t0).toFixed(1), create: (t2 - t1).toFixed(1), load: (t3 - t2).toFixed(1), bytes: model.downloadedBytes }));
