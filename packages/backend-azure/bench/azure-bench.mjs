@@ -2,7 +2,17 @@
 // the raw SDK (uploadFile / downloadToFile), against the same Azure Blob server in one run.
 // Rounds alternate which side goes first; medians are compared. Run `pnpm build` first.
 //
-//   pnpm bench:azure [-- --size-mib 1024 --rounds 4]   (or: node packages/backend-azure/bench/azure-bench.mjs [options])
+// Each side runs as its user would write it, with its own defaults and the same file:
+// - raw: `blockBlobClient.uploadFile(path)` and `downloadToFile(path)` without options, i.e. the
+//   SDK's defaults: a file up to 256 MiB goes up in one Put Blob streamed from the file, a larger one
+//   as blocks of max(4 MiB, size / 50,000) read from the file, 5 in flight, then one Put Block List;
+//   the download is one GET streamed to the file.
+// - modelreg: `registry.push` / `registry.pull` on an `AzureBlobStore` with its defaults. A push
+//   hashes the file (sha256, on a worker), takes a gc lease, checks whether the blob exists, stages
+//   the blocks (each with its MD5), commits them, checks the stored size, then writes the manifest
+//   and drops the lease; a pull verifies the sha256 of what it wrote.
+//
+//   pnpm bench:azure [-- --size-mib 1024 --rounds 4 --link-mbps 40 --latency-ms 20]   (or: node packages/backend-azure/bench/azure-bench.mjs [options])
 //   Settings: flags, or MODELREG_BENCH_<FLAG> variables (MODELREG_BENCH_SIZE_MIB, ...); --help lists them.
 //   MODELREG_TEST_AZURE_CONNECTION_STRING to use your own server.
 import { execFileSync } from 'node:child_process';
@@ -18,6 +28,7 @@ import { AzureBlobStore } from '../dist/index.js';
 import { startTestServers } from '@modelreg/testing';
 import { benchSettings } from '../../../bench/support/args.mjs';
 import { median } from '../../../bench/support/median.mjs';
+import { startShaper } from '../../../bench/support/shaper.mjs';
 
 const settings = benchSettings({
   usage: 'pnpm bench:azure [-- options]   (or: node packages/backend-azure/bench/azure-bench.mjs [options], after pnpm build)',
@@ -25,13 +36,13 @@ const settings = benchSettings({
   options: {
     'size-mib': { kind: 'integer', default: 1024, help: 'size of the model in MiB' },
     rounds: { kind: 'integer', default: 4, min: 3, help: 'rounds alternating which side goes first (an even count balances the order); medians are compared' },
+    'link-mbps': { kind: 'integer', default: 0, min: 0, help: 'both sides through a shaped link of this rate per connection, in MB/s (bench/support/shaper.mjs); 0: loopback' },
+    'latency-ms': { kind: 'integer', default: 20, min: 0, help: "the shaped link's first-byte latency per request, in ms" },
   },
 });
 const MiB = 1024 * 1024;
 const bytes = settings.sizeMib * MiB;
 const rounds = settings.rounds;
-// Both sides move blocks of the same size with the same parallelism, so the ratio measures modelreg itself.
-const tuning = { blockSize: 8 * MiB, concurrency: 4 };
 const MODEL = 'bench/azure/random';
 
 async function writeRandomFile(path, size) {
@@ -55,14 +66,18 @@ const mbps = (secondsTaken) => bytes / 1e6 / secondsTaken;
 const servers = await startTestServers(['azure']);
 const [server] = servers.servers;
 const work = await mkdtemp(join(tmpdir(), 'modelreg-azure-bench-'));
-const container = new ContainerClient(server.connection.connectionString, `bench-${randomBytes(4).toString('hex')}`);
+// A real store caps each connection and answers after a latency; loopback does neither (see the shaper).
+const blobOrigin = new URL(/BlobEndpoint=([^;]+)/.exec(server.connection.connectionString)[1]).origin;
+const shaper = settings.linkMbps > 0 ? await startShaper({ target: blobOrigin, bytesPerSecond: settings.linkMbps * 1e6, latencyMs: settings.latencyMs }) : undefined;
+const connectionString = shaper ? server.connection.connectionString.replace(blobOrigin, new URL(shaper.endpoint).origin) : server.connection.connectionString;
+const container = new ContainerClient(connectionString, `bench-${randomBytes(4).toString('hex')}`);
 try {
-  console.log(`server: ${server.description}`);
-  console.log(`model: ${bytes / MiB} MiB of random bytes, ${rounds} rounds, blocks of ${tuning.blockSize / MiB} MiB x ${tuning.concurrency} in flight`);
+  console.log(`server: ${server.description}${shaper ? `, through a shaped link of ${shaper.description}` : ''}`);
+  console.log(`model: ${bytes / MiB} MiB of random bytes, ${rounds} rounds; each side with its defaults`);
   await container.create();
   const source = join(work, 'model.bin');
   await writeRandomFile(source, bytes);
-  const store = new AzureBlobStore({ containerClient: container, ...tuning });
+  const store = new AzureBlobStore({ containerClient: container });
 
   const times = { modelregPush: [], rawPush: [], modelregPull: [], rawPull: [] };
   for (let round = 0; round < rounds; round++) {
@@ -78,7 +93,7 @@ try {
         pull: () => registry.pull(ref, join(work, `modelreg-${round}`)),
       },
       raw: {
-        push: () => raw.uploadFile(source, tuning),
+        push: () => raw.uploadFile(source),
         pull: () => raw.downloadToFile(join(work, `raw-${round}.bin`)),
       },
     };
@@ -106,5 +121,6 @@ try {
 } finally {
   await container.deleteIfExists().catch(() => {});
   await rm(work, { recursive: true, force: true });
+  await shaper?.stop();
   await servers.stop();
 }

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { ContainerClient } from '@azure/storage-blob';
 import {
   BackendError, type GetOptions, type GetResult, type ListEntry, type ListOptions, NotFoundError, type ObjectInfo,
-  type ObjectStore, type OperationOptions, type PutBody, type PutOptions, type PutResult, type StoreCapabilities,
+  type ObjectStore, type OperationOptions, type PutBody, type PutFileOptions, type PutOptions, type PutResult, type StoreCapabilities,
 } from '@modelreg/core/backend';
 import { createContainerClient } from './client.js';
 import { deleteBlobs } from './delete.js';
@@ -11,7 +11,7 @@ import { normalizeEtag } from './etag.js';
 import { listBlobs } from './list.js';
 import { type AzureBlobStoreOptions, MAX_BLOCKS_PER_BLOB, type ParsedAzureBlobStoreOptions, parseAzureBlobStoreOptions } from './options.js';
 import { translateAzureError } from './translate-error.js';
-import { uploadBlob } from './upload.js';
+import { type BlobUploadOptions, uploadBlob, uploadFileBlob } from './upload.js';
 
 /**
  * An `ObjectStore` on one Azure Blob Storage container (or Azurite), optionally under a key prefix.
@@ -36,8 +36,18 @@ export class AzureBlobStore implements ObjectStore {
   }
 
   async put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
+    const stream = body instanceof Readable ? body : Readable.from([body]);
     const size = body instanceof Readable ? options.size : body.length;
-    const etag = await uploadBlob(this.containerClient.getBlockBlobClient(this.blobName(key)), body instanceof Readable ? body : Readable.from([body]), {
+    return this.uploaded(key, await uploadBlob(this.blockBlob(key), stream, this.uploadOptions(key, size, options)));
+  }
+
+  /** Reads the file by ranges straight into the block buffers: no stream chunks to allocate, copy and collect. */
+  async putFile(key: string, path: string, options: PutFileOptions & { size: number }): Promise<PutResult> {
+    return this.uploaded(key, await uploadFileBlob(this.blockBlob(key), path, options.size, { ...this.uploadOptions(key, options.size, options), onBytes: options.onBytes }));
+  }
+
+  private uploadOptions(key: string, size: number | undefined, options: PutOptions): BlobUploadOptions {
+    return {
       key,
       // A body of known size gets blocks large enough to stay within Azure's block count.
       blockSize: Math.max(this.options.blockSize, Math.ceil((size ?? 0) / MAX_BLOCKS_PER_BLOB)),
@@ -46,9 +56,16 @@ export class AzureBlobStore implements ObjectStore {
       contentType: options.contentType,
       signal: options.signal,
       translate: (error) => this.translate(error, 'put', key, options.signal),
-    });
+    };
+  }
+
+  private uploaded(key: string, etag: string | undefined): PutResult {
     if (etag === undefined) throw new BackendError(`Azure stored ${key} in ${this.description} but returned no ETag`, { key });
     return { etag: normalizeEtag(etag) };
+  }
+
+  private blockBlob(key: string) {
+    return this.containerClient.getBlockBlobClient(this.blobName(key));
   }
 
   async get(key: string, options: GetOptions = {}): Promise<GetResult> {

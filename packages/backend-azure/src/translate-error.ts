@@ -1,5 +1,5 @@
 import {
-  AbortedError, AccessDeniedError, BackendError, type ModelregError, NotFoundError, PreconditionFailedError, isModelregError,
+  AbortedError, AccessDeniedError, BackendError, IntegrityError, type ModelregError, NotFoundError, PreconditionFailedError, isModelregError,
 } from '@modelreg/core/backend';
 
 export interface ErrorContext {
@@ -60,6 +60,12 @@ export function translateAzureError(error: unknown, context: ErrorContext): Mode
   if (statusCode === 401 || statusCode === 403 || (serviceCode !== undefined && ACCESS_DENIED_CODES.has(serviceCode))) {
     return new AccessDeniedError(
       `Azure refused ${context.operation} of ${on} (${reason}): check the account key, SAS token (expiry, permissions) or the role assigned to the credential`,
+      options,
+    );
+  }
+  if (serviceCode === 'Md5Mismatch' || serviceCode === 'Crc64Mismatch') {
+    return new IntegrityError(
+      `Azure refused ${context.operation} of ${on} (${reason}): the bytes it received do not match the checksum sent with them, so they were damaged on the way; try again`,
       options,
     );
   }

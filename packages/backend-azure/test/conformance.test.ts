@@ -24,6 +24,7 @@ runStoreConformance({
   capabilities: { conditionalWrites: true, staging: false, boundedMemory: true, fileCopy: false },
   createStore: () => storeInNewContainer('conformance', (container) => ({ connectionString: testConnectionString(), container })),
   destroyStore: deleteContainer,
+  putsFiles: true,
 });
 
 // A store prefix, listing pages of 100 entries (so the 1,050 keys and the groups span pages), and small blocks.
@@ -34,6 +35,7 @@ runStoreConformance({
     storeInNewContainer('conformance-paged', (container) => ({ ...testAccount(), container, prefix: 'nested/prefix', listPageSize: 100, blockSize: 1024 * 1024 })),
   destroyStore: deleteContainer,
   largeObjectBytes: 24 * 1024 * 1024,
+  putsFiles: true,
 });
 
 runRegistryConformance({

@@ -160,6 +160,11 @@ export class BlobStore {
 
   private async putHashed(digest: Digest, size: number, source: ArtifactSource, transfer: Transfer): Promise<StoredBlob> {
     if (await this.exists(this.key(digest), size, transfer.signal)) return { digest, size, uploadedBytes: 0, reused: true };
+    const putFile = this.backend.putFile?.bind(this.backend);
+    if (source.kind === 'file' && putFile) {
+      // The backend reads the file by ranges itself: no stream, no regrouping of its chunks.
+      return this.uploadWith({ digest, size }, transfer.signal, (key, options) => putFile(key, source.path, { ...options, size, onBytes: transfer.onBytes }));
+    }
     return this.upload({ digest, size }, openSource(source), transfer);
   }
 
@@ -168,10 +173,18 @@ export class BlobStore {
    * hashed them before) under its key, then checks the stored size. For a blob found missing.
    */
   async upload(blob: { digest: Digest; size: number }, body: Readable, { signal, onBytes }: Transfer): Promise<StoredBlob> {
+    return this.uploadWith(blob, signal, (key, options) => this.backend.put(key, withByteCount(body, onBytes), { ...options, size: blob.size }));
+  }
+
+  private async uploadWith(
+    blob: { digest: Digest; size: number },
+    signal: AbortSignal | undefined,
+    write: (key: string, options: { signal: AbortSignal | undefined; contentType: string }) => Promise<PutResult>,
+  ): Promise<StoredBlob> {
     const { digest, size } = blob;
     const key = this.key(digest);
     try {
-      await this.backend.put(key, withByteCount(body, onBytes), { size, signal, contentType: 'application/octet-stream' });
+      await write(key, { signal, contentType: 'application/octet-stream' });
     } catch (error) {
       // Another writer of the same bytes may have won the write (Azure then fails the loser's block
       // list): its blob serves as well as ours would.

@@ -1,6 +1,6 @@
 import { BackendError, InvalidInputError, ModelregError, throwIfAborted } from '../errors.js';
 import type {
-  GetOptions, GetResult, IncompleteWrite, ListEntry, ListOptions, ObjectInfo, ObjectStore, OperationOptions, PutBody, PutOptions, PutResult, StagedFile,
+  GetOptions, GetResult, IncompleteWrite, ListEntry, ListOptions, ObjectInfo, ObjectStore, OperationOptions, PutBody, PutFileOptions, PutOptions, PutResult, StagedFile,
   StagedWrite, StoreCapabilities,
 } from './object-store.js';
 
@@ -10,6 +10,13 @@ export function assertValidKey(key: string): void {
     throw new InvalidInputError(`Invalid storage key ${JSON.stringify(key)}: keys are relative "/"-separated paths without empty, "." or ".." segments.`, {
       key: String(key),
     });
+  }
+}
+
+function assertValidPut(key: string, options: PutOptions): void {
+  assertValidKey(key);
+  if (options.ifMatch !== undefined && options.ifNoneMatch !== undefined) {
+    throw new InvalidInputError(`put ${key}: ifMatch and ifNoneMatch cannot be combined.`, { key });
   }
 }
 
@@ -65,10 +72,7 @@ export class GuardedStore implements ObjectStore {
   }
 
   put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
-    assertValidKey(key);
-    if (options.ifMatch !== undefined && options.ifNoneMatch !== undefined) {
-      throw new InvalidInputError(`put ${key}: ifMatch and ifNoneMatch cannot be combined.`, { key });
-    }
+    assertValidPut(key, options);
     return guard(this.inner, key, options.signal, () => this.inner.put(key, body, options));
   }
 
@@ -98,6 +102,15 @@ export class GuardedStore implements ObjectStore {
   touch(key: string, options: OperationOptions = {}): Promise<void> {
     assertValidKey(key);
     return guard(this.inner, key, options.signal, () => this.inner.touch(key, options));
+  }
+
+  get putFile(): ObjectStore['putFile'] {
+    const putFile = this.inner.putFile?.bind(this.inner);
+    if (!putFile) return undefined;
+    return (key: string, path: string, options: PutFileOptions & { size: number }) => {
+      assertValidPut(key, options);
+      return guard(this.inner, key, options.signal, () => putFile(key, path, options));
+    };
   }
 
   get stage(): ObjectStore['stage'] {

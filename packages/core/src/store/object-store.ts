@@ -17,6 +17,11 @@ export interface PutOptions extends OperationOptions {
   size?: number | undefined;
 }
 
+export interface PutFileOptions extends PutOptions {
+  /** Called with the running total of bytes sent. */
+  onBytes?: ((total: number) => void) | undefined;
+}
+
 export interface PutResult {
   etag: string;
 }
@@ -118,6 +123,13 @@ export interface ObjectStore {
   delete(keys: readonly string[], options?: OperationOptions): Promise<void>;
   /** Refresh `lastModified` without moving data. Throws `NotFoundError` when the key does not exist. */
   touch(key: string, options?: OperationOptions): Promise<void>;
+  /**
+   * Optional: stores the first `options.size` bytes of the local file at `path` under `key`, as
+   * `put` would, reading the file in place by ranges (e.g. into recycled block buffers) instead of
+   * as a stream. For backends that upload large bodies in blocks. A file shorter than `size` fails
+   * with `InvalidInputError` and stores nothing.
+   */
+  putFile?(key: string, path: string, options: PutFileOptions & { size: number }): Promise<PutResult>;
   /** Present when `capabilities.staging` is true. */
   stage?(options?: OperationOptions): Promise<StagedWrite>;
   /** Present when `capabilities.fileCopy` is true: stages a kernel copy of the local file at `sourcePath`. */

@@ -54,6 +54,11 @@ export class PrefixedStore implements ObjectStore {
     return this.inner.touch(this.prefix + key, options);
   }
 
+  get putFile(): ObjectStore['putFile'] {
+    const putFile = this.inner.putFile?.bind(this.inner);
+    return putFile && ((key, path, options) => putFile(this.prefix + key, path, options));
+  }
+
   get stage(): ((options?: OperationOptions) => Promise<StagedWrite>) | undefined {
     const stage = this.inner.stage?.bind(this.inner);
     if (!stage) return undefined;

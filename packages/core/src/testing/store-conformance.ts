@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AbortedError, NotFoundError, PreconditionFailedError } from '../errors.js';
+import { AbortedError, InvalidInputError, NotFoundError, PreconditionFailedError } from '../errors.js';
 import { GuardedStore } from '../store/guarded-store.js';
 import type { ListEntry, ObjectStore, StoreCapabilities } from '../store/object-store.js';
 import { readAll } from '../util/streams.js';
@@ -30,6 +30,8 @@ export interface StoreConformanceOptions {
   largeObjectBytes?: number;
   /** Keys written for the listing and batch-delete tests; more than one page of S3 (1,000). @default 1050 */
   pageOverflowKeys?: number;
+  /** The backend offers `putFile` (reads local files by ranges). @default false */
+  putsFiles?: boolean;
 }
 
 /** How far resident memory may grow while a large body streams through a bounded-memory store. */
@@ -303,6 +305,48 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     describeWhen(!capabilities.boundedMemory)('large streamed bodies held in memory', () => {
       it(`streams ${largeMiB} MiB of unknown length in and out`, async () => {
         await streamLargeBody();
+      });
+    });
+
+    describe(options.putsFiles ? 'file uploads by ranges (putFile)' : 'without putFile', () => {
+      let folder: string;
+      beforeEach(async () => {
+        folder = await mkdtemp(join(tmpdir(), 'modelreg-put-file-'));
+      });
+      afterEach(async () => {
+        await rm(folder, { recursive: true, force: true });
+      });
+
+      it(options.putsFiles ? 'offers putFile()' : 'does not offer putFile()', () => {
+        expect(typeof backend.putFile).toBe(options.putsFiles ? 'function' : 'undefined');
+      });
+
+      describeWhen(options.putsFiles === true)('putFile', () => {
+        it('stores the first `size` bytes of a file of several MiB, reporting the bytes sent', async () => {
+          const path = join(folder, 'model.bin');
+          const bytes = await readAll(pseudoRandomStream(3 * 1024 * 1024 + 123, 'put-file').stream);
+          await writeFile(path, Buffer.concat([bytes, Buffer.from('appended after hashing')]));
+          let reported = 0;
+          const { etag } = await store.putFile!('file/key', path, { size: bytes.length, onBytes: (total) => (reported = total) });
+          expect(await store.head('file/key')).toMatchObject({ size: bytes.length, etag });
+          expect((await readAll((await store.get('file/key')).body)).equals(bytes)).toBe(true);
+          expect(reported).toBe(bytes.length);
+        });
+
+        it('creates only when absent with ifNoneMatch "*", leaving the existing object whole', async () => {
+          const path = join(folder, 'small.bin');
+          await writeFile(path, 'second');
+          await store.put('file/once', Buffer.from('first'));
+          await expect(store.putFile!('file/once', path, { size: 6, ifNoneMatch: '*' })).rejects.toBeInstanceOf(PreconditionFailedError);
+          expect(await text(store, 'file/once')).toBe('first');
+        });
+
+        it('fails on a file shorter than `size` and leaves no object', async () => {
+          const path = join(folder, 'short.bin');
+          await writeFile(path, Buffer.alloc(1024 * 1024, 1));
+          await expect(store.putFile!('file/short', path, { size: 2 * 1024 * 1024 + 1 })).rejects.toBeInstanceOf(InvalidInputError);
+          expect(await store.head('file/short')).toBeUndefined();
+        });
       });
     });
 
