@@ -1,7 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { ContainerClient } from '@azure/storage-blob';
 import { parseOptions, prefixSchema } from '@modelreg/core/backend';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 const MiB = 1024 * 1024;
 
@@ -96,27 +96,28 @@ const isContainerClient = (value: unknown) =>
 
 const optionsSchema = z
   .strictObject({
-    container: z.string().regex(CONTAINER_NAME, '3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit').optional(),
+    container: z.optional(
+      z.string().check(z.regex(CONTAINER_NAME, '3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit')),
+    ),
     prefix: prefixSchema,
-    blockSize: z.number().int().min(64 * 1024).max(4000 * MiB).default(8 * MiB),
-    concurrency: z.number().int().min(1).max(64).default(4),
-    batchDelete: z.boolean().default(true),
-    listPageSize: z.number().int().min(1).max(5000).default(5000),
-    connectionString: z.string().min(1).optional(),
-    account: z.string().regex(ACCOUNT_NAME, '3-24 lowercase letters and digits').optional(),
-    accountKey: z.string().regex(BASE64, 'must be the base64 account key').optional(),
-    endpoint: z.url({ protocol: /^https?$/ }).optional(),
-    sasUrl: z
-      .url({ protocol: /^https?$/ })
-      .refine((url) => new URL(url).searchParams.has('sig'), 'must carry a SAS token (a query with sig=...)')
-      .refine((url) => CONTAINER_NAME.test(containerInUrl(url) ?? ''), 'must be a container URL such as https://<account>.blob.core.windows.net/<container>?sv=...&sig=...')
-      .optional(),
-    credential: z
-      .union([z.literal('default'), z.custom<TokenCredential>(isTokenCredential)], { error: "must be a TokenCredential or 'default'" })
-      .optional(),
-    containerClient: z.custom<ContainerClient>(isContainerClient, { error: 'must be a ContainerClient from @azure/storage-blob' }).optional(),
+    blockSize: z._default(z.int().check(z.minimum(64 * 1024), z.maximum(4000 * MiB)), 8 * MiB),
+    concurrency: z._default(z.int().check(z.minimum(1), z.maximum(64)), 4),
+    batchDelete: z._default(z.boolean(), true),
+    listPageSize: z._default(z.int().check(z.minimum(1), z.maximum(5000)), 5000),
+    connectionString: z.optional(z.string().check(z.minLength(1))),
+    account: z.optional(z.string().check(z.regex(ACCOUNT_NAME, '3-24 lowercase letters and digits'))),
+    accountKey: z.optional(z.string().check(z.regex(BASE64, 'must be the base64 account key'))),
+    endpoint: z.optional(z.url({ protocol: /^https?$/ })),
+    sasUrl: z.optional(
+      z.url({ protocol: /^https?$/ }).check(
+        z.refine((url) => new URL(url).searchParams.has('sig'), 'must carry a SAS token (a query with sig=...)'),
+        z.refine((url) => CONTAINER_NAME.test(containerInUrl(url) ?? ''), 'must be a container URL such as https://<account>.blob.core.windows.net/<container>?sv=...&sig=...'),
+      ),
+    ),
+    credential: z.optional(z.union([z.literal('default'), z.custom<TokenCredential>(isTokenCredential)], { error: "must be a TokenCredential or 'default'" })),
+    containerClient: z.optional(z.custom<ContainerClient>(isContainerClient, { error: 'must be a ContainerClient from @azure/storage-blob' })),
   })
-  .superRefine((options, ctx) => {
+  .check(z.superRefine((options, ctx) => {
     const methods = Object.entries(AUTH_METHODS).filter(([, fields]) => fields.some((field) => options[field] !== undefined)).map(([method]) => method);
     if (methods.length !== 1) {
       ctx.addIssue({
@@ -138,7 +139,7 @@ const optionsSchema = z
     if (method === 'account + accountKey') require('account', 'with accountKey');
     if (method === 'credential' && options.account === undefined) require('endpoint', 'with credential when account is not given');
     if (!['account + accountKey', 'credential'].includes(method!)) forbid('endpoint', `with ${method}, which carries its own URL`);
-  });
+  }));
 
 /** The container a URL names, parsed as the SDK does (path-style hosts such as Azurite put the account first). */
 function containerInUrl(url: string): string | undefined {
