@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import type { BlobStore } from '../blobs/blob-store.js';
 import type { LineFilter, ModelName } from '../format/keys.js';
 import type { Manifest } from '../format/manifest.js';
 import { type RefInput, parseName } from '../format/refs.js';
@@ -15,11 +14,10 @@ import { type LineVersion, lineVersions } from './line-versions.js';
 import { type RetainOptions, type RetainReport, retainVersions } from '../maintenance/retention.js';
 import { type RegistryStats, registryStats } from '../maintenance/stats.js';
 import { type VerifyReport, verifyBlobs } from '../maintenance/verify.js';
-import type { AliasBook } from './alias-book.js';
 import { type TimestampInput, timestampSchema } from '../format/timestamp.js';
 import { parseOptions } from '../util/parse-options.js';
 import { DEFAULT_METRIC_DIRECTIONS, compareManifests } from './compare.js';
-import type { RegistryConfig, ResolvedRegistryConfig } from './config.js';
+import type { RegistryConfig } from './config.js';
 import { type DeleteVersionOptions, type DeletedVersion, type Deletion, type PurgeOptions, type PurgeReport, type PurgeScope, deleteVersion, purge } from './deletion.js';
 import { type Publisher, publishVersion } from './publish.js';
 import { type PullTarget, type Puller, closureOf, openArtifact, pullFolds, pullStack, pullVersion } from './pull.js';
@@ -31,8 +29,6 @@ import type {
   TransferOptions,
 } from './types.js';
 import { RegistryReader } from './registry-reader.js';
-import type { VersionReader } from './version-reader.js';
-import type { WriteGuard } from './write-guard.js';
 
 interface AliasOptions extends CallOptions {
   reason?: string;
@@ -56,11 +52,6 @@ const warnCatalogProblem = (problem: CatalogProblem) =>
  * The facade validates the config once and hands each algorithm only the parts it needs.
  */
 export class Registry extends RegistryReader {
-  readonly #settings: ResolvedRegistryConfig;
-  readonly #blobs: BlobStore;
-  readonly #aliases: AliasBook;
-  readonly #reader: VersionReader;
-  readonly #writeGuard: WriteGuard;
   readonly #scan: CatalogSource;
   readonly #publisher: Publisher;
   readonly #puller: Puller;
@@ -69,11 +60,6 @@ export class Registry extends RegistryReader {
   constructor(config: RegistryConfig) {
     super(config);
     const { settings, store, keys, blobs, aliases, reader, writeGuard } = this.parts;
-    this.#settings = settings;
-    this.#blobs = blobs;
-    this.#aliases = aliases;
-    this.#reader = reader;
-    this.#writeGuard = writeGuard;
     this.#scan = {
       store,
       keys,
@@ -100,20 +86,20 @@ export class Registry extends RegistryReader {
   // Listing and reading
 
   stores(options: ScanCallOptions = {}): Promise<string[]> {
-    return this.#reader.stores(options);
+    return this.parts.reader.stores(options);
   }
 
   products(store: string, options: ScanCallOptions = {}): Promise<string[]> {
-    return this.#reader.products(store, options);
+    return this.parts.reader.products(store, options);
   }
 
   types(store: string, product: string, options: ScanCallOptions = {}): Promise<string[]> {
-    return this.#reader.types(store, product, options);
+    return this.parts.reader.types(store, product, options);
   }
 
   /** Model lines matching the store/product/type parts of a filter. */
   lines(filter: LineFilter = {}, options: ScanCallOptions = {}): Promise<ModelName[]> {
-    return this.#reader.lines(filter, options);
+    return this.parts.reader.lines(filter, options);
   }
 
   /** Model lines in scope with their version count, newest version and alias names, from one catalog scan; entries that are not valid manifests are skipped and reported. */
@@ -130,7 +116,7 @@ export class Registry extends RegistryReader {
   list(filter: ListFilter = {}, options: ScanCallOptions = {}): Promise<Manifest[]> {
     const scanOptions = { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable };
     // Metric and tag filters are answered from the catalog, reading only the manifests that match.
-    return needsSummaries(filter) ? listMatching({ ...this.#scan, reader: this.#reader }, filter, scanOptions) : this.#reader.list(filter, scanOptions);
+    return needsSummaries(filter) ? listMatching({ ...this.#scan, reader: this.parts.reader }, filter, scanOptions) : this.parts.reader.list(filter, scanOptions);
   }
 
   /** Downloads the selected artifacts (every one by default) into `dir`, each verified, all or nothing; give a manifest already read to skip reading it again. */
@@ -171,9 +157,9 @@ export class Registry extends RegistryReader {
 
   /** Points `alias` at a version (resolved now, so `@latest` pins the current latest). Atomic under concurrent updates. */
   async setAlias(ref: RefInput, alias: string, options: AliasOptions = {}): Promise<AliasInfo> {
-    await this.#writeGuard.assertSafe(options.signal);
+    await this.parts.writeGuard.assertSafe(options.signal);
     const target = await this.resolve(ref, options);
-    return this.#aliases.move(target, alias, { action: 'set', version: target.version, reason: options.reason, by: options.by, at: moveTime(options.at) }, options.signal);
+    return this.parts.aliases.move(target, alias, { action: 'set', version: target.version, reason: options.reason, by: options.by, at: moveTime(options.at) }, options.signal);
   }
 
   /** `setAlias` with the conventional default alias `production`. */
@@ -183,13 +169,13 @@ export class Registry extends RegistryReader {
 
   /** Moves `alias` back to the version it pointed at before its last move. */
   async rollback(name: string | ModelName, alias = 'production', options: AliasOptions = {}): Promise<AliasInfo> {
-    await this.#writeGuard.assertSafe(options.signal);
-    return this.#aliases.move(parseName(name), alias, { action: 'rollback', reason: options.reason, by: options.by, at: moveTime(options.at) }, options.signal);
+    await this.parts.writeGuard.assertSafe(options.signal);
+    return this.parts.aliases.move(parseName(name), alias, { action: 'rollback', reason: options.reason, by: options.by, at: moveTime(options.at) }, options.signal);
   }
 
   /** Removes an alias (the versions stay). */
   deleteAlias(name: string | ModelName, alias: string, { signal }: CallOptions = {}): Promise<void> {
-    return this.#aliases.remove(parseName(name), alias, signal);
+    return this.parts.aliases.remove(parseName(name), alias, signal);
   }
 
   // Deleting and maintenance
@@ -216,13 +202,13 @@ export class Registry extends RegistryReader {
   async compare(refA: RefInput, refB: RefInput, options: CallOptions = {}): Promise<Comparison> {
     const [a, b] = await Promise.all([this.resolve(refA, options), this.resolve(refB, options)]);
     const [manifestA, manifestB] = await Promise.all([this.readManifest(a, a.version, options), this.readManifest(b, b.version, options)]);
-    return { a, b, ...compareManifests(manifestA, manifestB, { ...DEFAULT_METRIC_DIRECTIONS, ...this.#settings.metricDirections }) };
+    return { a, b, ...compareManifests(manifestA, manifestB, { ...DEFAULT_METRIC_DIRECTIONS, ...this.parts.settings.metricDirections }) };
   }
 
   /** Deletes all but the newest `keep` versions per model line in scope, sparing aliased and depended-on versions. */
   async retain(options: RetainOptions = {}): Promise<RetainReport> {
-    await this.#writeGuard.assertSafe(options.signal);
-    return retainVersions({ ...this.#scan, reader: this.#reader, aliases: this.#aliases, defaultKeep: this.#settings.retention?.keep }, options);
+    await this.parts.writeGuard.assertSafe(options.signal);
+    return retainVersions({ ...this.#scan, reader: this.parts.reader, aliases: this.parts.aliases, defaultKeep: this.parts.settings.retention?.keep }, options);
   }
 
   /**
@@ -230,7 +216,7 @@ export class Registry extends RegistryReader {
    * skips and reports entries that are not valid manifests, a real run refuses while any exists.
    */
   gc(options: GcOptions = {}): Promise<GcReport> {
-    return collectGarbage({ ...this.#scan, gracePeriodMs: this.#settings.gcGracePeriodMs }, { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable });
+    return collectGarbage({ ...this.#scan, gracePeriodMs: this.parts.settings.gcGracePeriodMs }, { ...options, onUnreadable: options.onUnreadable ?? warnUnreadable });
   }
 
   stats({ signal }: CallOptions = {}): Promise<RegistryStats> {
@@ -239,7 +225,7 @@ export class Registry extends RegistryReader {
 
   /** Re-hashes the blobs of one version, or every blob in the registry when no ref is given. */
   async verify(ref?: RefInput, options: CallOptions = {}): Promise<VerifyReport> {
-    return verifyBlobs({ ...this.#scan, blobs: this.#blobs }, ref === undefined ? undefined : [await this.manifest(ref, options)], options.signal);
+    return verifyBlobs({ ...this.#scan, blobs: this.parts.blobs }, ref === undefined ? undefined : [await this.manifest(ref, options)], options.signal);
   }
 
   /** Brings the catalog up to date (what gc and stats also do on the way): reads the manifests it lacks and writes a new snapshot if anything changed. */
