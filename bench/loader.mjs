@@ -16,11 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { KeyScheme, createLoader, createRegistry } from '@modelreg/core';
-import { PrefixedStore, pseudoRandomStream } from '@modelreg/core/testing/helpers';
+import { pseudoRandomStream } from '@modelreg/core/testing/helpers';
 import { S3Store } from '@modelreg/backend-s3';
 import { startTestServers } from '@modelreg/testing';
 import { benchSettings } from './support/args.mjs';
-import { ensureBucket } from './support/s3.mjs';
+import { cleanUpBench, ensureBucket } from './support/s3.mjs';
 import { startShaper } from './support/shaper.mjs';
 
 // The SDK is a dependency of the S3 backend, not of the workspace root.
@@ -216,12 +216,7 @@ async function main() {
       console.log(`  ${label.padEnd(62)} ${ms.toFixed(1).padStart(7)} ms, ${requests} store request${requests === 1 ? '' : 's'}`);
     }
   } finally {
-    await rm(work, { recursive: true, force: true });
-    try {
-      await new PrefixedStore(store, `${PREFIX}/`).clear();
-    } finally {
-      await servers.stop();
-    }
+    await cleanUpBench({ work, client: store.client, bucket: BUCKET, prefix: `${PREFIX}/`, servers });
   }
 }
 

@@ -1,8 +1,8 @@
 // Helpers the S3 benchmarks share: a random model file, a request counter on an S3 client, the
-// benchmark bucket, and removal of everything under a prefix.
+// benchmark bucket, removal of everything under a prefix, and a benchmark's cleanup.
 import { randomFillSync } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 
 // The SDK is a dependency of the S3 backend, not of the workspace root.
 const { CreateBucketCommand, DeleteObjectsCommand, ListObjectsV2Command } = createRequire(new URL('../../packages/backend-s3/package.json', import.meta.url))('@aws-sdk/client-s3');
@@ -55,6 +55,16 @@ export async function deleteAll(client, bucket, prefix) {
     if (keys.length > 0) await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
+}
+
+/** A benchmark's cleanup: its temp folder, its objects under `prefix`, then the servers it started (also when the deletes fail). */
+export async function cleanUpBench({ work, client, bucket, prefix, servers }) {
+  await rm(work, { recursive: true, force: true });
+  try {
+    await deleteAll(client, bucket, prefix);
+  } finally {
+    await servers.stop();
+  }
 }
 
 /** Creates the bucket unless it exists already (a benchmark run earlier on the same server). */

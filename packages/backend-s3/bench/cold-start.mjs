@@ -17,11 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { KeyScheme, createRegistry } from '@modelreg/core';
-import { PrefixedStore } from '@modelreg/core/testing/helpers';
 import { S3Store } from '@modelreg/backend-s3';
 import { startTestServers } from '@modelreg/testing';
 import { benchSettings } from '../../../bench/support/args.mjs';
-import { ensureBucket } from '../../../bench/support/s3.mjs';
+import { cleanUpBench, ensureBucket } from '../../../bench/support/s3.mjs';
 import { median } from '../../../bench/support/median.mjs';
 
 const settings = benchSettings({
@@ -143,12 +142,7 @@ async function main() {
     const added = [...bundles.modelreg.byPackage].filter(([name]) => !bundles.raw.byPackage.has(name)).sort((a, b) => b[1] - a[1]);
     console.log(`what it adds: ${added.map(([name, bytes]) => `${name} ${kib(bytes)}`).join(', ')}`);
   } finally {
-    await rm(work, { recursive: true, force: true });
-    try {
-      await new PrefixedStore(store, `${PREFIX}/`).clear();
-    } finally {
-      await servers.stop();
-    }
+    await cleanUpBench({ work, client: store.client, bucket: BUCKET, prefix: `${PREFIX}/`, servers });
   }
 }
 
