@@ -3,6 +3,7 @@ import { copyFile, link, lstat, mkdir, open, realpath, rename, rm, rmdir, stat, 
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AccessDeniedError, BackendError, InvalidInputError, PreconditionFailedError, throwIfAborted, type IncompleteWrite,
   type GetOptions, type GetResult, type ListEntry, type ListOptions, type ObjectInfo, type ObjectStore,
@@ -21,6 +22,8 @@ import { translateFsError } from './translate-error.js';
 /** Top-level folder of the store's own temp files and locks; never listed, never a valid key. */
 export const INTERNAL_FOLDER = '.modelreg-internal';
 const DELETE_CONCURRENCY = 16;
+/** Tries of a publish whose folder a concurrent delete keeps removing: about a second of pauses in all. */
+const FOLDER_RACE_ATTEMPTS = 100;
 
 /**
  * `ObjectStore` on a local folder. Every write streams into a temp file inside the folder, is
@@ -246,15 +249,21 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  /** Creates the key's folder and runs the rename; retried when a concurrent delete removed an empty folder on the way. */
+  /**
+   * Creates the key's folder and runs the rename; retried when a concurrent delete removed an empty
+   * folder on the way. Every such failure means another delete made progress, so the retries end;
+   * a growing, jittered pause lets the busy deleters finish their walk up the tree first (a fixed
+   * handful of immediate retries ran out on a loaded machine).
+   */
   private async withParentFolder<T>(path: string, publish: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       try {
         // mkdir fails with ENOENT too when a parent it just made is removed before it makes the next level.
         await mkdir(dirname(path), { recursive: true });
         return await publish();
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= FOLDER_RACE_ATTEMPTS) throw error;
+        if (attempt > 2) await sleep(Math.random() * Math.min(20, 2 ** (attempt - 2)));
       }
     }
   }
