@@ -32,6 +32,8 @@ beforeEach(async () => {
       await registry.push(lineOf(i), [{ name: 'model.bin', body: Buffer.from(`model ${i} ${v}`) }], { metrics: { rmse: v / 10 }, tags: { v: String(v) } });
     }
   }
+  // Pushed an hour ago: a gc lists their commit records but reads none (they finished before it began).
+  for (const key of await keysUnder(keys.commitRecordsPrefix())) memory.backdate(key, HOUR);
   s3.reset();
 });
 
@@ -152,27 +154,27 @@ describe('gc with the catalog', () => {
     s3.reset();
     const report = await registry.gc({ dryRun: false });
     expect(report).toMatchObject({ scannedBlobs: MANIFESTS, referencedBlobs: MANIFESTS, deletedBlobs: 0 });
-    // GETs: the index and every shard in the first pass (the second skips what the first saw, by
-    // key and etag), the index when pruning, and the marker's own clock reading. No manifest.
+    // GETs: the index and every shard, the index when pruning, and the marker's own clock reading.
+    // No manifest, and no commit record (every push finished before this gc began).
     expect(s3.counts.get).toBe(1 + shards.length + 1 + 1);
-    // LIST pages: blobs; snapshots and models; leases; models again; gc runs; snapshots and shards when pruning.
+    // LIST pages: blobs; snapshots and models; leases; commit records; gc runs; snapshots and shards when pruning.
     expect(s3.counts.listPage).toBe(pages(MANIFESTS) + (1 + pages(MANIFESTS)) + 1 + pages(MANIFESTS) + 1 + 2);
     expect(s3.counts.put).toBe(1);
-    // By area. Manifest side: two listings of models/ (the protocol), the snapshot names, the index
-    // and the shards, and pruning's listings of snapshots and shards and its read of the index.
-    // Blob side: one listing. gc's own objects: the marker's put, head and delete, the listing of
-    // leases, and the listing of runs with a read of the one it finds (its own marker).
+    // By area. Manifest side: one listing of models/, the snapshot names, the index and the shards,
+    // and pruning's listings of snapshots and shards and its read of the index. Blob side: one
+    // listing. gc's own objects: the marker's put, head and delete, the listings of leases and of
+    // commit records (one per push), and the listing of runs with a read of the one it finds (its own marker).
     const area = (name: string) => s3.countsByArea.get(name) ?? 0;
-    expect(area('models') + area('catalog')).toBe(2 * pages(MANIFESTS) + 1 + 1 + shards.length + 3);
+    expect(area('models') + area('catalog')).toBe(pages(MANIFESTS) + 1 + 1 + shards.length + 3);
     expect(area('blobs')).toBe(pages(MANIFESTS));
-    expect(area('gc')).toBe(6);
+    expect(area('gc')).toBe(6 + pages(MANIFESTS));
   });
 
   it('reads in its second pass a version committed after its first, and keeps that version\'s blob', async () => {
     await registry.gc({ dryRun: false });
     const { shards } = await newestSnapshot();
-    // A push that finished while gc marked: its manifest lands right after the marker, its lease is
-    // already gone, and its blob is old enough to delete (content pushed before, say).
+    // A push that finished while gc marked: its manifest and its commit record land right after the
+    // marker, its lease is already gone, and its blob is old enough to delete (content pushed before, say).
     const late = Buffer.from('late model');
     const digest = sha256(late);
     await memory.put(keys.blobKey(digest), late);
@@ -183,15 +185,19 @@ describe('gc with the catalog', () => {
     const put = memory.put.bind(memory);
     memory.put = async (key, body, options) => {
       const result = await put(key, body, options);
-      if (key.startsWith('gc/runs/')) await put(keys.manifestKey(name, 4), Buffer.from(JSON.stringify(committed)));
+      if (key.startsWith('gc/runs/')) {
+        await put(keys.manifestKey(name, 4), Buffer.from(JSON.stringify(committed)));
+        await put(keys.commitRecordKey('late'), Buffer.from(JSON.stringify({ schemaVersion: 1, lines: [name], finishedAt: new Date().toISOString() })));
+      }
       return result;
     };
     s3.reset();
     const report = await registry.gc({ dryRun: false });
     expect(report).toMatchObject({ scannedBlobs: MANIFESTS + 1, referencedBlobs: MANIFESTS + 1, deletedBlobs: 0 });
     expect(await memory.head(keys.blobKey(digest))).toBeDefined();
-    // The late manifest is the only one read, in the second pass.
-    expect(s3.counts.get).toBe(1 + shards.length + 1 + 1 + 1);
+    // The late manifest is the only one read, in the second pass, which lists only the line its commit record names.
+    expect(s3.counts.get).toBe(1 + shards.length + 1 + 1 + 1 + 1);
+    expect(s3.counts.listPage).toBe(pages(MANIFESTS + 1) + (1 + pages(MANIFESTS + 1)) + 1 + pages(MANIFESTS + 1) + 1 + 1 + 2);
   });
 
   it('never trusts a summary whose manifest was replaced: the new manifest\'s blobs are kept', async () => {

@@ -38,7 +38,7 @@ export function normalizePrefix(prefix: string): string {
  * `<prefix>/models/<store>/<product>/<type>/<version>/manifest.json`,
  * `<prefix>/models/<store>/<product>/<type>/aliases/<alias>.json`,
  * `<prefix>/blobs/sha256/<first 2 hex>/<64 hex>`, and the gc protocol's
- * `<prefix>/gc/leases/<id>.json` and `<prefix>/gc/runs/<id>.json`.
+ * `<prefix>/gc/leases/<id>.json`, `<prefix>/gc/commits/<id>.json` and `<prefix>/gc/runs/<id>.json`.
  */
 export class KeyScheme {
   private readonly root: string;
@@ -98,6 +98,19 @@ export class KeyScheme {
   /** Leases of pushes in progress: the digests each will reference (see docs/gc.md). */
   pushLeasesPrefix(): string {
     return `${this.root}gc/leases/`;
+  }
+
+  pushLeaseKey(id: string): string {
+    return `${this.pushLeasesPrefix()}${id}.json`;
+  }
+
+  /** Records of writes that finished, naming the lines they committed into (see docs/gc.md). */
+  commitRecordsPrefix(): string {
+    return `${this.root}gc/commits/`;
+  }
+
+  commitRecordKey(id: string): string {
+    return `${this.commitRecordsPrefix()}${id}.json`;
   }
 
   /** Markers of garbage collections deleting now. */

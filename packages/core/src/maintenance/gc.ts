@@ -1,18 +1,15 @@
-import { z } from 'zod';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError } from '../errors.js';
 import type { Digest } from '../format/digest.js';
-import { digestSchema } from '../format/manifest.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { KeyScheme } from '../format/keys.js';
-import { parseOptions } from '../util/parse-options.js';
-import { readAll } from '../util/streams.js';
+import type { KeyScheme, ModelName } from '../format/keys.js';
 import { DEFAULT_SWEEP_WINDOW_MS, GcRun, listGcRuns } from './gc-runs.js';
 import { CatalogKeys } from '../catalog/catalog-format.js';
 import { pruneCatalog } from '../catalog/catalog-prune.js';
 import { type CatalogSource, CatalogScan } from '../catalog/catalog-scan.js';
 import type { UnreadableEntry } from '../catalog/manifest-source.js';
 import { SeenManifests } from '../catalog/seen-manifests.js';
-import { PUSH_LEASE_TTL_MS } from './push-lease.js';
+import { LEASE_SAFETY_MS, PUSH_LEASE_TTL_MS, WRITE_RECORDS_KEPT_MS } from './push-lease.js';
+import { scanWrites } from './write-scan.js';
 import { BlobTable, type ListedBlob } from './blob-table.js';
 
 export interface GcOptions {
@@ -54,14 +51,14 @@ export interface GcReport {
   removedIncompleteBytes: number;
 }
 
-const leaseSchema = z.object({ digests: z.array(digestSchema) });
 const DELETE_BATCH = 1000;
 
 /**
  * Mark and sweep, safe beside concurrent pushes whatever their timing (docs/gc.md): blobs and
  * manifests are listed first; then the gc announces itself, counts the digests of live push leases
- * as referenced (and removes abandoned leases), reads the manifests committed meanwhile, and deletes
- * unreferenced blobs older than the grace period until its sweep window closes.
+ * as referenced, lists again the lines of leases that settled meanwhile (reading only manifests the
+ * first pass did not see), and deletes unreferenced blobs older than the grace period until its
+ * sweep window closes.
  */
 export async function collectGarbage(source: CatalogSource & { gracePeriodMs: number }, options: GcOptions = {}): Promise<GcReport> {
   const dryRun = options.dryRun ?? true;
@@ -79,6 +76,7 @@ export async function collectGarbage(source: CatalogSource & { gracePeriodMs: nu
   // A summary counts only while the listing shows the etag it was made from (docs/catalog.md), so a
   // stale snapshot can never hide a reference. A real run leaves a snapshot of what it read.
   const seen = new SeenManifests();
+  const markStart = performance.now();
   const firstPass = new CatalogScan(source, { signal, write: !dryRun, record: seen, onUnreadable });
   for await (const { artifacts } of firstPass.summaries()) {
     for (const artifact of artifacts) reference(artifact.digest);
@@ -87,13 +85,20 @@ export async function collectGarbage(source: CatalogSource & { gracePeriodMs: nu
   const run = dryRun ? undefined : await GcRun.announce(store, keys, options.sweepWindowMs ?? DEFAULT_SWEEP_WINDOW_MS, signal);
   try {
     const now = run?.startedAt ?? Date.now();
-    const leased = new Set(await leasedDigests(store, keys, now - PUSH_LEASE_TTL_MS, dryRun, signal));
+    // The store's clock when marking began, never later: the marker's timestamp less all the time since.
+    const markedSince = now - (performance.now() - markStart) - LEASE_SAFETY_MS;
+    const writes = await scanWrites(store, keys, { now, markedSince, removeOld: !dryRun, signal });
+    if (run) assertMarkedInTime(markStart);
+    const leased = new Set(writes.liveDigests);
     for (const digest of leased) reference(digest);
-    // Pushes that committed between the first scan and the announcement: their leases may be gone
-    // already. Skipped: what the first pass saw (same key and etag); the rest is read.
-    const secondPass = new CatalogScan(source, { signal, skip: seen, onUnreadable: onUnreadable && (() => undefined) });
-    for await (const { artifacts } of secondPass.summaries()) {
-      for (const artifact of artifacts) reference(artifact.digest);
+    // Writes that committed since the first pass began: their commit records (or abandoned leases) name the lines to list again.
+    // Skipped: what the first pass saw (same key and etag); the rest is read.
+    const prefixes = writes.listEverything ? [undefined] : distinctPrefixes(keys, writes.linesToList);
+    for (const prefix of prefixes) {
+      const secondPass = new CatalogScan(source, { prefix, signal, skip: seen, onUnreadable: onUnreadable && (() => undefined) });
+      for await (const { artifacts } of secondPass.summaries()) {
+        for (const artifact of artifacts) reference(artifact.digest);
+      }
     }
 
     const report: GcReport = {
@@ -152,27 +157,23 @@ export async function collectGarbage(source: CatalogSource & { gracePeriodMs: nu
   }
 }
 
-/** Digests of live push leases; leases not refreshed since `staleBefore` were abandoned and are removed (unless a dry run). */
-async function leasedDigests(store: ObjectStore, keys: KeyScheme, staleBefore: number, dryRun: boolean, signal: AbortSignal | undefined): Promise<Digest[]> {
-  const digests: Digest[] = [];
-  const stale: string[] = [];
-  for await (const entry of store.list(keys.pushLeasesPrefix(), { signal })) {
-    if (entry.type !== 'object') continue;
-    if (entry.lastModified.getTime() < staleBefore) {
-      stale.push(entry.key);
-      continue;
-    }
-    try {
-      const bytes = await readAll((await store.get(entry.key, { signal })).body, signal, 16 * 1024 * 1024);
-      digests.push(...parseOptions(leaseSchema, JSON.parse(bytes.toString('utf8')), `push lease ${entry.key}`).digests);
-    } catch (error) {
-      if (error instanceof NotFoundError) continue; // its push committed and removed it: the second manifest scan sees the version
-      throw error;
-    }
+/**
+ * Commit records and abandoned leases are kept `WRITE_RECORDS_KEPT_MS`; a gc that took longer than
+ * that, less a lease's life, from its first listing to its reading of them may have missed one, so it deletes nothing.
+ */
+function assertMarkedInTime(markStart: number): void {
+  const limit = WRITE_RECORDS_KEPT_MS - PUSH_LEASE_TTL_MS - LEASE_SAFETY_MS;
+  const took = performance.now() - markStart;
+  if (took >= limit) {
+    throw new ConflictError(
+      `Garbage collection took ${Math.round(took / 60_000)} minutes to mark, longer than the ${Math.round(limit / 60_000)} its protocol allows, and deleted nothing. Run it again: the catalog snapshot it wrote makes the next run faster.`,
+    );
   }
-  // Removed before anything is swept: a push whose lease this was finds it gone and commits nothing.
-  if (!dryRun && stale.length > 0) await store.delete(stale, { signal });
-  return digests;
+}
+
+/** The folders of the given lines, once each. */
+function distinctPrefixes(keys: KeyScheme, lines: readonly ModelName[]): string[] {
+  return [...new Set(lines.map((line) => keys.namePrefix(line)))].sort();
 }
 
 function isLeasedBlob(keys: KeyScheme, key: string, leased: ReadonlySet<Digest>): boolean {

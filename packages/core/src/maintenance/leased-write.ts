@@ -1,6 +1,6 @@
 import { ConflictError } from '../errors.js';
 import type { Digest } from '../format/digest.js';
-import type { KeyScheme } from '../format/keys.js';
+import type { KeyScheme, ModelName } from '../format/keys.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { PushLease } from './push-lease.js';
 
@@ -18,41 +18,52 @@ export interface LeasedWriteSteps<T> {
   describe(committed: T): string;
 }
 
+/** What a leased write covers: the blobs its documents reference and the model lines it commits into. */
+export interface LeaseScope {
+  digests: readonly Digest[];
+  lines: readonly ModelName[];
+}
+
 /**
- * The writer's side of the gc protocol (docs/gc.md): a lease on `digests` is written before blobs
- * are checked, confirmed right before the commit, and released after it. When the commit landed
- * after the lease could have gone stale (the process stalled), a gc may have deleted a blob in
- * between: under a new lease every blob is stored again where it is missing, and when that is
- * impossible the commit is withdrawn and never reported.
+ * The writer's side of the gc protocol (docs/gc.md): a lease on the scope is written before blobs
+ * are checked, confirmed right before the commit, and marked finished after it (a gc that marked
+ * meanwhile lists its lines again). When the commit landed after the lease could have gone stale
+ * (the process stalled), a gc may have deleted a blob in between: under a new lease every blob is
+ * stored again where it is missing, and when that is impossible the commit is withdrawn and never
+ * reported.
  */
 export async function writeUnderLease<T>(
   store: ObjectStore,
   keys: KeyScheme,
-  digests: readonly Digest[],
+  scope: LeaseScope,
   steps: LeasedWriteSteps<T>,
   signal: AbortSignal | undefined,
 ): Promise<T> {
-  const lease = await PushLease.acquire(store, keys, digests, signal);
+  const lease = await PushLease.acquire(store, keys, scope.digests, scope.lines, signal);
+  // Once the commit has begun some documents may have landed, even if it fails: the lease then
+  // stays, finished, for gc; before that there is nothing to find and it is removed.
+  let committing = false;
   try {
     await steps.storeBlobs(signal);
     await lease.confirm(signal);
+    committing = true;
     const committed = await steps.commit();
-    if (!lease.heldUntilNow()) await restoreAfterStall(store, keys, digests, steps, committed, signal);
+    if (!lease.heldUntilNow()) await restoreAfterStall(store, keys, scope, steps, committed, signal);
     return committed;
   } finally {
-    await lease.release();
+    await (committing ? lease.finish() : lease.release());
   }
 }
 
 async function restoreAfterStall<T>(
   store: ObjectStore,
   keys: KeyScheme,
-  digests: readonly Digest[],
+  scope: LeaseScope,
   steps: LeasedWriteSteps<T>,
   committed: T,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const lease = await PushLease.acquire(store, keys, digests, signal);
+  const lease = await PushLease.acquire(store, keys, scope.digests, scope.lines, signal);
   try {
     await steps.storeAgain(signal);
   } catch (error) {
@@ -61,6 +72,6 @@ async function restoreAfterStall<T>(
       cause: error,
     });
   } finally {
-    await lease.release();
+    await lease.finish();
   }
 }

@@ -57,7 +57,7 @@ export async function publishVersion(
     });
     const digests = prepared.map((blob) => blob.digest);
     let stored: StoredBlob[] = [];
-    const manifest = await writeUnderLease(publisher.store, publisher.keys, digests, {
+    const manifest = await writeUnderLease(publisher.store, publisher.keys, { digests, lines: [name] }, {
       storeBlobs: async (signal) => {
         stored = await mapBounded(input.artifacts, publisher.settings.concurrency, signal, async (artifact, blobSignal, index) => {
           const blob = await prepared[index]!.store({ signal: blobSignal, onBytes: reportBytes(options.onProgress, artifact.name, prepared[index]!.size) });

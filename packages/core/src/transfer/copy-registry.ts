@@ -54,7 +54,8 @@ export async function copyRegistry(from: CopyEndpoint, to: CopyEndpoint, options
     await sendMissing(signal);
     committed = await commitVersions(plan.pending, plan.conflicts, async () => 'copied', concurrency, signal);
   } else {
-    committed = await writeUnderLease(destination.store, destination.keys, blobs.map((blob) => blob.digest), {
+    const scope = { digests: blobs.map((blob) => blob.digest), lines: plan.pending.map((version) => version.name) };
+    committed = await writeUnderLease(destination.store, destination.keys, scope, {
       storeBlobs: (sendSignal) => sendMissing(sendSignal),
       commit: () => commitVersions(plan.pending, plan.conflicts, (version, versionSignal) => createManifest(destination, version, versionSignal), concurrency, signal),
       storeAgain: (sendSignal) => sendMissing(sendSignal, true),
