@@ -67,7 +67,7 @@ async function measure(label, simulated, call) {
       `${simulated.simulatedSeconds(latencyMs, inFlight).toFixed(1).padStart(7)} s simulated  ${wallSeconds.toFixed(1).padStart(6)} s here  ` +
       `live peak ${mib(peak)} (+${mib(peak - baseline)})\n` +
       `  ${''.padEnd(34)} by area: manifests + catalog ${manifestSide} (${perThousand(manifestSide)}/1k), blobs ${area('blobs')} (${perThousand(area('blobs'))}/1k), ` +
-      `gc markers and leases ${area('gc')}`,
+      `gc markers, leases and commit records ${area('gc')}`,
   );
   return result;
 }

@@ -43,8 +43,15 @@ const operations = {
     return process.memoryUsage().heapUsed + process.memoryUsage().external;
   },
   /** `count` new versions spread evenly over the lines. */
+  /** New versions, each with the commit record a real push leaves, written an hour ago (before the runs measured). */
   async push({ count, lines, version }) {
-    for (let n = 0; n < count; n++) await addVersion(Math.floor((n * lines) / count), version);
+    for (let n = 0; n < count; n++) {
+      const i = Math.floor((n * lines) / count);
+      await addVersion(i, version);
+      const record = keys.commitRecordKey(`fixture-${i}-${version}`);
+      await memory.put(record, Buffer.from(JSON.stringify({ schemaVersion: 1, lines: [lineOf(i)], finishedAt: new Date().toISOString() })));
+      memory.backdate(record, 60 * 60_000);
+    }
   },
   async removeCatalog() {
     const doomed = [];
