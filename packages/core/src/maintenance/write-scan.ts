@@ -52,6 +52,8 @@ export async function scanWrites(store: ObjectStore, keys: KeyScheme, options: W
     if (live) findings.liveDigests.push(...lease.digests);
     else findings.linesToList.push(...(lease.lines ?? []));
   }
+  // Records after leases: a writer writes its record before it deletes its lease, so a lease this
+  // listing missed has its record in place before the next listing begins.
   for await (const { key, written } of objectsUnder(store, keys.commitRecordsPrefix(), signal)) {
     if (written < now - WRITE_RECORDS_KEPT_MS) old.push(key);
     if (written < markedSince) continue;
