@@ -10,6 +10,7 @@ import type { UnreadableEntry } from '../catalog/manifest-source.js';
 import { SeenManifests } from '../catalog/seen-manifests.js';
 import { LEASE_SAFETY_MS, PUSH_LEASE_TTL_MS, WRITE_RECORDS_KEPT_MS } from './push-lease.js';
 import { scanWrites } from './write-scan.js';
+import { mapBounded } from '../util/concurrency.js';
 import { BlobTable, type ListedBlob } from './blob-table.js';
 
 export interface GcOptions {
@@ -91,15 +92,16 @@ export async function collectGarbage(source: CatalogSource & { gracePeriodMs: nu
     if (run) assertMarkedInTime(markStart);
     const leased = new Set(writes.liveDigests);
     for (const digest of leased) reference(digest);
-    // Writes that committed since the first pass began: their commit records (or abandoned leases) name the lines to list again.
-    // Skipped: what the first pass saw (same key and etag); the rest is read.
+    // Writes that committed since the first pass began: their commit records (or abandoned leases)
+    // name the lines to list again, several at a time. Skipped: what the first pass saw (same key
+    // and etag); the rest is read.
     const prefixes = writes.listEverything ? [undefined] : distinctPrefixes(keys, writes.linesToList);
-    for (const prefix of prefixes) {
-      const secondPass = new CatalogScan(source, { prefix, signal, skip: seen, onUnreadable: onUnreadable && (() => undefined) });
+    await mapBounded(prefixes, source.concurrency, signal, async (prefix, scanSignal) => {
+      const secondPass = new CatalogScan(source, { prefix, signal: scanSignal, skip: seen, onUnreadable: onUnreadable && (() => undefined) });
       for await (const { artifacts } of secondPass.summaries()) {
         for (const artifact of artifacts) reference(artifact.digest);
       }
-    }
+    });
 
     const report: GcReport = {
       dryRun,
