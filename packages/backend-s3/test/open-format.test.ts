@@ -30,7 +30,7 @@ const LAYOUT = {
   manifest: new RegExp(`^models/(${ID})/(${ID})/(${ID})/([1-9][0-9]*)/manifest\\.json$`),
   alias: new RegExp(`^models/(${ID})/(${ID})/(${ID})/aliases/(${ID})\\.json$`),
   blob: /^blobs\/sha256\/([0-9a-f]{2})\/([0-9a-f]{64})$/,
-  gc: /^gc\/(?:leases|runs)\/[^/]+\.json$/,
+  gc: /^gc\/(?:leases|commits|runs)\/[^/]+\.json$/,
 };
 
 /** The documented id encoding, written here from the README's words rather than taken from core. */
