@@ -43,7 +43,7 @@ export class AzureBlobStore implements ObjectStore {
 
   /** Reads the file by ranges straight into the block buffers: no stream chunks to allocate, copy and collect. */
   async putFile(key: string, path: string, options: PutFileOptions & { size: number }): Promise<PutResult> {
-    return this.uploaded(key, await uploadFileBlob(this.blockBlob(key), path, options.size, { ...this.uploadOptions(key, options.size, options), onBytes: options.onBytes }));
+    return this.uploaded(key, await uploadFileBlob(this.blockBlob(key), path, options.size, { ...this.uploadOptions(key, options.size, options), onBytes: options.onBytes, beforeCommit: options.beforeCommit }));
   }
 
   private uploadOptions(key: string, size: number | undefined, options: PutOptions): BlobUploadOptions {

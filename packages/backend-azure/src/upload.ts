@@ -18,6 +18,8 @@ export interface BlobUploadOptions {
   onBytes?: ((total: number) => void) | undefined;
   /** Turns an SDK error into the error the caller sees. */
   translate: (error: unknown) => Error;
+  /** Runs once the body is read, before the blob becomes visible; its error fails the upload. */
+  beforeCommit?: (() => Promise<void>) | undefined;
 }
 
 /**
@@ -99,6 +101,7 @@ async function uploadBlocks(
       while (inFlight.size >= options.concurrency && !failure) await Promise.race(inFlight);
       if (failure) throw failure;
     }
+    await options.beforeCommit?.();
     if (blockIds.length === 0) {
       const single = held ?? Buffer.alloc(0);
       const { etag } = await blob.upload(single, single.length, { ...headers, transactionalContentMD5: md5(single) }).catch(rethrow(options.translate));

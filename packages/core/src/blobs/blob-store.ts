@@ -12,7 +12,8 @@ import type { KeyScheme } from '../format/keys.js';
 import type { ByteRange, GetResult, ObjectInfo, ObjectStore, PutResult } from '../store/object-store.js';
 import { hashFile } from './hash-worker.js';
 import { type RangedDownloadSettings, downloadRanges } from './ranged-download.js';
-import { type ArtifactSource, type FileSource, openSource } from './sources.js';
+import { type ArtifactSource, type FileSource, openSource, readFileStream } from './sources.js';
+import { assertFileUnchanged, fileIdentity, withFinalCheck } from './file-identity.js';
 import { withByteCount } from '../util/streams.js';
 
 export interface StoredBlob {
@@ -151,7 +152,7 @@ export class BlobStore {
       const hasher = new HashingStream();
       // The spool file is read back and deleted: durability would only cost time.
       await writeNewFile(path, stream, { signal, through: [hasher], durable: false });
-      return this.prepared(hasher.digest, hasher.size, { kind: 'file', path, size: hasher.size }, release);
+      return this.prepared(hasher.digest, hasher.size, { kind: 'file', path, size: hasher.size, identity: await fileIdentity(path) }, release);
     } catch (error) {
       await release();
       throw error;
@@ -161,11 +162,14 @@ export class BlobStore {
   private async putHashed(digest: Digest, size: number, source: ArtifactSource, transfer: Transfer): Promise<StoredBlob> {
     if (await this.exists(this.key(digest), size, transfer.signal)) return { digest, size, uploadedBytes: 0, reused: true };
     const putFile = this.backend.putFile?.bind(this.backend);
-    if (source.kind === 'file' && putFile) {
+    if (source.kind !== 'file') return this.upload({ digest, size }, openSource(source), transfer);
+    // The file is read again: a write to it since it was hashed fails the upload before it is published.
+    const unchanged = () => assertFileUnchanged(source.path, source.identity);
+    if (putFile) {
       // The backend reads the file by ranges itself: no stream, no regrouping of its chunks.
-      return this.uploadWith({ digest, size }, transfer.signal, (key, options) => putFile(key, source.path, { ...options, size, onBytes: transfer.onBytes }));
+      return this.uploadWith({ digest, size }, transfer.signal, (key, options) => putFile(key, source.path, { ...options, size, onBytes: transfer.onBytes, beforeCommit: unchanged }));
     }
-    return this.upload({ digest, size }, openSource(source), transfer);
+    return this.upload({ digest, size }, withFinalCheck(openSource(source), unchanged), transfer);
   }
 
   /**
@@ -285,7 +289,7 @@ async function hashStream(stream: Readable, signal: AbortSignal | undefined): Pr
 
 /** Hashes a file: a large one on a worker thread (which leaves the event loop to the transfers in flight, but costs a thread start-up). */
 function digestOfFile(path: string, size: number, signal: AbortSignal | undefined): Promise<Digest> {
-  return size >= WORKER_HASH_MIN_BYTES ? hashFile(path, size, signal) : hashStream(openSource({ kind: 'file', path, size }), signal);
+  return size >= WORKER_HASH_MIN_BYTES ? hashFile(path, size, signal) : hashStream(readFileStream(path), signal);
 }
 
 function missingBlob(label: string, key: string, cause: NotFoundError): NotFoundError {

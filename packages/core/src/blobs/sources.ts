@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { InvalidInputError } from '../errors.js';
 import { READ_CHUNK_BYTES } from '../util/streams.js';
+import type { FileIdentity } from './file-identity.js';
 
 /** Bytes for one artifact: a file path, bytes in memory, or a stream (spooled to a temp file while hashed). */
 export type ArtifactBody = string | Buffer | Uint8Array | Readable;
@@ -11,6 +12,8 @@ export interface FileSource {
   kind: 'file';
   path: string;
   size: number;
+  /** The file as it was before it was hashed: what is uploaded later is checked against it. */
+  identity: FileIdentity;
 }
 
 export type ArtifactSource =
@@ -22,7 +25,7 @@ export type ArtifactSource =
 /** Checks a body before anything is uploaded: a missing file or a folder fails here, not halfway through a push. */
 export async function prepareSource(body: ArtifactBody, artifact: string): Promise<ArtifactSource> {
   if (typeof body === 'string') {
-    const info = await stat(body).catch((error: NodeJS.ErrnoException) => {
+    const info = await stat(body, { bigint: true }).catch((error: NodeJS.ErrnoException) => {
       throw new InvalidInputError(
         error.code === 'ENOENT'
           ? `Artifact "${artifact}": file ${body} does not exist. Check the path (relative paths resolve from ${process.cwd()}).`
@@ -33,7 +36,8 @@ export async function prepareSource(body: ArtifactBody, artifact: string): Promi
     if (!info.isFile()) {
       throw new InvalidInputError(`Artifact "${artifact}": ${body} is ${info.isDirectory() ? 'a directory' : 'not a regular file'}; pass one file per artifact.`, { key: artifact });
     }
-    return { kind: 'file', path: body, size: info.size };
+    const { dev, ino, size, mtimeNs, ctimeNs } = info;
+    return { kind: 'file', path: body, size: Number(size), identity: { dev, ino, size, mtimeNs, ctimeNs } };
   }
   if (body instanceof Readable) return { kind: 'stream', stream: body };
   if (body instanceof Uint8Array) return { kind: 'bytes', data: Buffer.from(body.buffer, body.byteOffset, body.byteLength) };
@@ -43,10 +47,14 @@ export async function prepareSource(body: ArtifactBody, artifact: string): Promi
 export function openSource(source: ArtifactSource): Readable {
   switch (source.kind) {
     case 'file':
-      return createReadStream(source.path, { highWaterMark: READ_CHUNK_BYTES });
+      return readFileStream(source.path);
     case 'bytes':
       return Readable.from([source.data]);
     case 'stream':
       return source.stream;
   }
+}
+
+export function readFileStream(path: string): Readable {
+  return createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
 }

@@ -20,6 +20,11 @@ export interface PutOptions extends OperationOptions {
 export interface PutFileOptions extends PutOptions {
   /** Called with the running total of bytes sent. */
   onBytes?: ((total: number) => void) | undefined;
+  /**
+   * Called once every byte has been read from the file, before the object becomes visible; when it
+   * throws, nothing is published and the write fails with its error (e.g. the file changed meanwhile).
+   */
+  beforeCommit?: (() => Promise<void>) | undefined;
 }
 
 export interface PutResult {

@@ -158,6 +158,19 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         expect(await store.head('missing')).toBeUndefined();
       });
 
+      it('stores nothing when a body fails after its last byte was read', async () => {
+        // What a push of a file that changed after hashing sends (core's withFinalCheck): the body
+        // errors where it would end, so neither a single request nor a multipart upload may complete.
+        for (const size of [1000, 9 * 1024 * 1024]) {
+          const body = Readable.from((async function* () {
+            yield Buffer.alloc(size - 100, 3); // the last 100 bytes are held back, then the check fails
+            throw new Error('the source changed');
+          })());
+          await expect(store.put(`failed-body/${size}`, body, { size })).rejects.toThrow();
+          expect(await store.head(`failed-body/${size}`)).toBeUndefined();
+        }
+      });
+
       it('fails with AbortedError and stores nothing when the signal has fired', async () => {
         const controller = new AbortController();
         controller.abort();
@@ -346,6 +359,21 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
           await writeFile(path, Buffer.alloc(1024 * 1024, 1));
           await expect(store.putFile!('file/short', path, { size: 2 * 1024 * 1024 + 1 })).rejects.toBeInstanceOf(InvalidInputError);
           expect(await store.head('file/short')).toBeUndefined();
+        });
+
+        it('publishes nothing when beforeCommit fails, for a file of one block and of several', async () => {
+          for (const size of [1000, 9 * 1024 * 1024]) {
+            const path = join(folder, `checked-${size}.bin`);
+            await writeFile(path, Buffer.alloc(size, 7));
+            let called = 0;
+            const refuse = async () => {
+              called++;
+              throw new InvalidInputError('the file changed');
+            };
+            await expect(store.putFile!(`file/checked-${size}`, path, { size, beforeCommit: refuse })).rejects.toThrow('the file changed');
+            expect(called).toBe(1);
+            expect(await store.head(`file/checked-${size}`)).toBeUndefined();
+          }
         });
       });
     });
