@@ -65,7 +65,14 @@ describe('copying a registry', () => {
     expect((await destination.aliases(LINE))[0]).toEqual((await source.aliases(LINE))[0]);
     expect(await destination.rollback(LINE)).toMatchObject({ version: 1 }); // the history came along
     expect((await destination.verify()).corrupt).toEqual([]);
+    // The lease is gone; a commit record names every line the copy wrote into, for a gc marking meanwhile.
     expect(await keysUnder(destinationStore, keys.pushLeasesPrefix())).toEqual([]);
+    const [record, ...others] = await keysUnder(destinationStore, keys.commitRecordsPrefix());
+    expect(others).toEqual([]);
+    expect(JSON.parse((await objectBytes(destinationStore, record!)).toString('utf8')).lines).toEqual([
+      { store: 'shop', product: 'sales', type: 'meta' },
+      { store: 'shop', product: 'sales', type: 'xgb' },
+    ]);
     // A push at the destination takes the number after the copied ones.
     expect((await destination.push(LINE, [{ name: 'model.bin', body: bytes('c') }])).version).toBe(3);
   });
