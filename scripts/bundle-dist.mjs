@@ -1,14 +1,13 @@
 // The second half of `pnpm build`: after `tsc -b` has type-checked and written the .d.ts files,
 // esbuild writes each published package's JavaScript: one file per `exports` entry, with the
 // modules two entries share in common chunks (so `@modelreg/core/backend` and `@modelreg/core`
-// hand out the same error classes), and zod inlined and tree-shaken. Installed as separate
+// hand out the same error classes), and `zod/mini` inlined and tree-shaken. Installed as separate
 // modules, `zod/mini` alone costs a serverless cold start about 90 ms (its whole core, ~90 files,
 // is evaluated); bundled, only the functions our schemas call are parsed. Every other dependency
 // stays an import, so users' dependency resolution and patches still apply.
 //
 //   node scripts/bundle-dist.mjs            (after tsc -b; `pnpm build` runs both)
 import { readFile, readdir, rm } from 'node:fs/promises';
-import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -16,22 +15,20 @@ import { build } from 'esbuild';
 /** The packages whose JavaScript is bundled: core and the backends a loader imports. */
 export const BUNDLED_PACKAGES = ['core', 'backend-local', 'backend-s3', 'backend-azure'];
 
-/** Dependencies copied into the bundles; every other bare import stays external. */
-const INLINED = new Set(['zod']);
+/**
+ * Imports copied into the bundles; every other bare import stays external. Classic `zod` stays
+ * external: `import { z } from 'zod'` is a namespace esbuild cannot tree-shake, and inlined it would
+ * put all of zod (locales too) into the chunks the loader entry shares with the full entry.
+ */
+const INLINED = new Set(['zod/mini', 'zod/v4/core']);
 
 const packagesDir = fileURLToPath(new URL('../packages/', import.meta.url));
-
-/** `@scope/name/sub/path` -> `@scope/name`, `name/sub` -> `name`. */
-function packageName(specifier) {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-}
 
 const externalUnlessInlined = {
   name: 'external-unless-inlined',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, ({ path }) =>
-      isBuiltin(path) || !INLINED.has(packageName(path)) || path === 'zod' ? { path, external: true } : undefined,
+      INLINED.has(path) ? undefined : { path, external: true },
     );
   },
 };
@@ -50,7 +47,7 @@ async function entryPoints(dir) {
 
 /** tsc writes only declarations into these packages' dist, so every .js there is a previous bundle's. */
 async function removeOldBundles(dist) {
-  const files = await readdir(dist, { recursive: true }).catch(() => []);
+  const files = await readdir(dist, { recursive: true }).catch(() => []); // none before the first build
   await Promise.all(files.filter((file) => /\.js(\.map)?$/.test(file)).map((file) => rm(join(dist, file))));
 }
 
