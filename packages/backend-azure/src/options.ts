@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { ContainerClient } from '@azure/storage-blob';
-import { parseOptions, prefixSchema } from '@modelreg/core/backend';
+import { lazySchema, parseOptions, prefixSchema } from '@modelreg/core/backend';
 import * as z from 'zod/mini';
 
 const MiB = 1024 * 1024;
@@ -94,52 +94,54 @@ const isTokenCredential = (value: unknown) => typeof (value as TokenCredential |
 const isContainerClient = (value: unknown) =>
   typeof (value as ContainerClient | null)?.getBlockBlobClient === 'function' && typeof (value as ContainerClient).containerName === 'string';
 
-const optionsSchema = z
-  .strictObject({
-    container: z.optional(
-      z.string().check(z.regex(CONTAINER_NAME, '3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit')),
-    ),
-    prefix: prefixSchema,
-    blockSize: z._default(z.int().check(z.minimum(64 * 1024), z.maximum(4000 * MiB)), 8 * MiB),
-    concurrency: z._default(z.int().check(z.minimum(1), z.maximum(64)), 4),
-    batchDelete: z._default(z.boolean(), true),
-    listPageSize: z._default(z.int().check(z.minimum(1), z.maximum(5000)), 5000),
-    connectionString: z.optional(z.string().check(z.minLength(1))),
-    account: z.optional(z.string().check(z.regex(ACCOUNT_NAME, '3-24 lowercase letters and digits'))),
-    accountKey: z.optional(z.string().check(z.regex(BASE64, 'must be the base64 account key'))),
-    endpoint: z.optional(z.url({ protocol: /^https?$/ })),
-    sasUrl: z.optional(
-      z.url({ protocol: /^https?$/ }).check(
-        z.refine((url) => new URL(url).searchParams.has('sig'), 'must carry a SAS token (a query with sig=...)'),
-        z.refine((url) => CONTAINER_NAME.test(containerInUrl(url) ?? ''), 'must be a container URL such as https://<account>.blob.core.windows.net/<container>?sv=...&sig=...'),
+const optionsSchema = lazySchema(() =>
+  z
+    .strictObject({
+      container: z.optional(
+        z.string().check(z.regex(CONTAINER_NAME, '3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit')),
       ),
-    ),
-    credential: z.optional(z.union([z.literal('default'), z.custom<TokenCredential>(isTokenCredential)], { error: "must be a TokenCredential or 'default'" })),
-    containerClient: z.optional(z.custom<ContainerClient>(isContainerClient, { error: 'must be a ContainerClient from @azure/storage-blob' })),
-  })
-  .check(z.superRefine((options, ctx) => {
-    const methods = Object.entries(AUTH_METHODS).filter(([, fields]) => fields.some((field) => options[field] !== undefined)).map(([method]) => method);
-    if (methods.length !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `pass exactly one way to reach the container: ${Object.keys(AUTH_METHODS).join(', ')}; got ${methods.join(' and ') || 'none'}`,
-      });
-      return;
-    }
-    const require = (field: keyof typeof options, why: string) => {
-      if (options[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `required ${why}` });
-    };
-    const forbid = (field: keyof typeof options, why: string) => {
-      if (options[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `not allowed ${why}` });
-    };
-    const method = methods[0];
-    if (method === 'containerClient' || method === 'sasUrl') forbid('container', `with ${method}, which already names its container`);
-    else require('container', `with ${method}`);
-    if (method !== 'account + accountKey' && method !== 'credential') forbid('account', `with ${method}`);
-    if (method === 'account + accountKey') require('account', 'with accountKey');
-    if (method === 'credential' && options.account === undefined) require('endpoint', 'with credential when account is not given');
-    if (!['account + accountKey', 'credential'].includes(method!)) forbid('endpoint', `with ${method}, which carries its own URL`);
-  }));
+      prefix: prefixSchema,
+      blockSize: z._default(z.int().check(z.minimum(64 * 1024), z.maximum(4000 * MiB)), 8 * MiB),
+      concurrency: z._default(z.int().check(z.minimum(1), z.maximum(64)), 4),
+      batchDelete: z._default(z.boolean(), true),
+      listPageSize: z._default(z.int().check(z.minimum(1), z.maximum(5000)), 5000),
+      connectionString: z.optional(z.string().check(z.minLength(1))),
+      account: z.optional(z.string().check(z.regex(ACCOUNT_NAME, '3-24 lowercase letters and digits'))),
+      accountKey: z.optional(z.string().check(z.regex(BASE64, 'must be the base64 account key'))),
+      endpoint: z.optional(z.url({ protocol: /^https?$/ })),
+      sasUrl: z.optional(
+        z.url({ protocol: /^https?$/ }).check(
+          z.refine((url) => new URL(url).searchParams.has('sig'), 'must carry a SAS token (a query with sig=...)'),
+          z.refine((url) => CONTAINER_NAME.test(containerInUrl(url) ?? ''), 'must be a container URL such as https://<account>.blob.core.windows.net/<container>?sv=...&sig=...'),
+        ),
+      ),
+      credential: z.optional(z.union([z.literal('default'), z.custom<TokenCredential>(isTokenCredential)], { error: "must be a TokenCredential or 'default'" })),
+      containerClient: z.optional(z.custom<ContainerClient>(isContainerClient, { error: 'must be a ContainerClient from @azure/storage-blob' })),
+    })
+    .check(z.superRefine((options, ctx) => {
+      const methods = Object.entries(AUTH_METHODS).filter(([, fields]) => fields.some((field) => options[field] !== undefined)).map(([method]) => method);
+      if (methods.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `pass exactly one way to reach the container: ${Object.keys(AUTH_METHODS).join(', ')}; got ${methods.join(' and ') || 'none'}`,
+        });
+        return;
+      }
+      const require = (field: keyof typeof options, why: string) => {
+        if (options[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `required ${why}` });
+      };
+      const forbid = (field: keyof typeof options, why: string) => {
+        if (options[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `not allowed ${why}` });
+      };
+      const method = methods[0];
+      if (method === 'containerClient' || method === 'sasUrl') forbid('container', `with ${method}, which already names its container`);
+      else require('container', `with ${method}`);
+      if (method !== 'account + accountKey' && method !== 'credential') forbid('account', `with ${method}`);
+      if (method === 'account + accountKey') require('account', 'with accountKey');
+      if (method === 'credential' && options.account === undefined) require('endpoint', 'with credential when account is not given');
+      if (!['account + accountKey', 'credential'].includes(method!)) forbid('endpoint', `with ${method}, which carries its own URL`);
+    })),
+);
 
 /** The container a URL names, parsed as the SDK does (path-style hosts such as Azurite put the account first). */
 function containerInUrl(url: string): string | undefined {

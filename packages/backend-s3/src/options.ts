@@ -1,5 +1,5 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { parseOptions, prefixSchema } from '@modelreg/core/backend';
+import { lazySchema, parseOptions, prefixSchema } from '@modelreg/core/backend';
 import * as z from 'zod/mini';
 
 const MIB = 1024 * 1024;
@@ -90,37 +90,39 @@ const CONNECTION_FIELDS = ['region', 'endpoint', 'forcePathStyle', 'credentials'
 
 const bucketLength = 'must be a bucket name of 3 to 63 characters';
 
-const optionsSchema = z
-  .strictObject({
-    bucket: z.string().check(z.minLength(3, bucketLength), z.maxLength(63, bucketLength)),
-    prefix: prefixSchema,
-    partSize: z._default(
-      z.int().check(z.minimum(MIN_PART_SIZE, `must be at least ${MIN_PART_SIZE} bytes (5 MiB, an S3 limit)`), z.maximum(MAX_SINGLE_PUT_BYTES)),
-      8 * MIB,
-    ),
-    queueSize: z._default(z.int().check(z.minimum(1), z.maximum(64)), 4),
-    downloadConcurrency: removed(
-      'was removed: the registry and the loader download large blobs as parallel ranged GETs; set rangeConcurrency (and rangeBytes, rangeThresholdBytes) in the registry config or the loader options instead',
-    ),
-    region: z.optional(z.string().check(z.minLength(1))),
-    endpoint: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })),
-    forcePathStyle: z.optional(z.boolean()),
-    credentials: z.optional(
-      z.custom<Credentials>(isCredentials, { message: 'must be { accessKeyId, secretAccessKey, sessionToken? } or a credentials provider function' }),
-    ),
-    checksums: z.optional(z.enum(['when_required', 'when_supported'])),
-    client: z.optional(z.instanceof(S3Client, { message: 'must be an S3Client from @aws-sdk/client-s3' })),
-  })
-  .check(
-    z.superRefine((options, ctx) => {
-      if (options.client === undefined) return;
-      for (const field of CONNECTION_FIELDS) {
-        if (options[field] !== undefined) {
-          ctx.addIssue({ code: 'custom', path: [field], message: 'cannot be combined with client: configure the S3Client instead' });
+const optionsSchema = lazySchema(() =>
+  z
+    .strictObject({
+      bucket: z.string().check(z.minLength(3, bucketLength), z.maxLength(63, bucketLength)),
+      prefix: prefixSchema,
+      partSize: z._default(
+        z.int().check(z.minimum(MIN_PART_SIZE, `must be at least ${MIN_PART_SIZE} bytes (5 MiB, an S3 limit)`), z.maximum(MAX_SINGLE_PUT_BYTES)),
+        8 * MIB,
+      ),
+      queueSize: z._default(z.int().check(z.minimum(1), z.maximum(64)), 4),
+      downloadConcurrency: removed(
+        'was removed: the registry and the loader download large blobs as parallel ranged GETs; set rangeConcurrency (and rangeBytes, rangeThresholdBytes) in the registry config or the loader options instead',
+      ),
+      region: z.optional(z.string().check(z.minLength(1))),
+      endpoint: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })),
+      forcePathStyle: z.optional(z.boolean()),
+      credentials: z.optional(
+        z.custom<Credentials>(isCredentials, { message: 'must be { accessKeyId, secretAccessKey, sessionToken? } or a credentials provider function' }),
+      ),
+      checksums: z.optional(z.enum(['when_required', 'when_supported'])),
+      client: z.optional(z.instanceof(S3Client, { message: 'must be an S3Client from @aws-sdk/client-s3' })),
+    })
+    .check(
+      z.superRefine((options, ctx) => {
+        if (options.client === undefined) return;
+        for (const field of CONNECTION_FIELDS) {
+          if (options[field] !== undefined) {
+            ctx.addIssue({ code: 'custom', path: [field], message: 'cannot be combined with client: configure the S3Client instead' });
+          }
         }
-      }
-    }),
-  );
+      }),
+    ),
+);
 
 export type ResolvedS3StoreOptions = z.output<typeof optionsSchema>;
 

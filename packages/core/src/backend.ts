@@ -7,4 +7,5 @@ export { compareKeys } from './store/memory-store.js';
 export { redactSecrets } from './util/redact.js';
 export { prefixSchema } from './registry/config.js';
 export { parseOptions, describeIssues } from './util/parse-options.js';
+export { lazySchema } from './util/lazy-schema.js';
 export { READ_CHUNK_BYTES, readAll, withTranslatedErrors } from './util/streams.js';

@@ -7,8 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { MemoryStore, createRegistry } from '../src/index.js';
 import { NotFoundError, createLoader, createRegistryReader } from '../src/loader/index.js';
+import { bundlePackage } from '../../../scripts/bundle-dist.mjs';
 
-const builtEntry = fileURLToPath(new URL('../dist/loader/index.js', import.meta.url));
+const coreDir = fileURLToPath(new URL('..', import.meta.url));
+const builtEntry = join(coreDir, 'dist/loader/index.js');
 let cacheDir: string;
 
 beforeEach(async () => {
@@ -34,11 +36,43 @@ it('loads production through a read-only RegistryReader, the way a serverless fu
   await expect(reader.resolve('shop/sales/xgb@staging')).rejects.toBeInstanceOf(NotFoundError);
 });
 
-it('keeps the write side, maintenance, import and classic zod out of a bundle of the loader entry', async () => {
+/** Source files and external imports an entry of core's published build loads when imported (not what it imports dynamically later). */
+async function staticClosure(entry: string) {
+  const { metafile } = await bundlePackage('core', { write: false });
+  const outputs = new Map(Object.entries(metafile.outputs)); // paths relative to the package, like the imports between them
+  const sources = new Set<string>();
+  const externals = new Set<string>();
+  const pending = [`dist/${entry}.js`];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const output = outputs.get(next);
+    if (output === undefined || sources.has(next)) continue;
+    sources.add(next);
+    for (const input of Object.keys(output.inputs)) sources.add(input);
+    for (const imported of output.imports.filter((edge) => edge.kind === 'import-statement')) {
+      if (imported.external) externals.add(imported.path);
+      else pending.push(imported.path);
+    }
+  }
+  return { sources: [...sources], externals: [...externals] };
+}
+
+it('keeps the write side, maintenance, import, yaml and classic zod out of what the loader entry loads', async () => {
+  const { sources, externals } = await staticClosure('loader/index');
+  expect(sources).toContain('src/loader/loader.ts'); // the probe sees the entry's modules
+  expect(sources.some((path) => path.includes('/zod/v4/mini/'))).toBe(true); // zod/mini is inlined
+  const unwanted = ['/maintenance/', '/import/', '/transfer/', '/catalog/', 'src/registry/registry.ts', 'src/registry/publish.ts', '/zod/v4/classic/', '/zod/v4/locales/'];
+  expect(sources.filter((path) => unwanted.some((part) => path.includes(part)))).toEqual([]);
+  expect(externals.filter((name) => !name.startsWith('node:')).sort()).toEqual(['lru-cache', 'p-limit']); // yaml, zod and the lock library stay out
+  // The same probe on the full entry finds what the loader leaves out.
+  const full = await staticClosure('index');
+  expect(full.sources.some((path) => path.includes('src/maintenance/'))).toBe(true);
+  expect(full.externals).toContain('zod');
+});
+
+it("leaves a user's bundle of the built loader entry without yaml, zod from node_modules or the write side", async () => {
   expect(existsSync(builtEntry)).toBe(true); // bundles what was built: run `pnpm build` first
   const result = await build({ entryPoints: [builtEntry], bundle: true, platform: 'node', format: 'esm', write: false, metafile: true, outfile: 'loader.mjs', logLevel: 'silent' });
   const inputs = Object.keys(result.metafile.inputs);
-  expect(inputs.some((path) => path.includes('/loader/loader.js'))).toBe(true); // the probe sees the bundle's modules
-  const unwanted = ['/maintenance/', '/import/', '/transfer/', '/catalog/', '/registry/registry.js', '/registry/publish.js', '/node_modules/yaml/', '/zod/v4/classic/'];
-  expect(inputs.filter((path) => unwanted.some((part) => path.includes(part)))).toEqual([]);
+  expect(inputs.some((path) => path.includes('/dist/chunks/'))).toBe(true); // the probe sees the built chunks
+  expect(inputs.filter((path) => ['/node_modules/yaml/', '/node_modules/zod/', '/dist/index.js'].some((part) => path.includes(part)))).toEqual([]);
 });

@@ -10,8 +10,11 @@ import { digestMismatch } from './hashing-streams.js';
 
 const MIB = 1024 * 1024;
 
-/** How large blobs are downloaded, shared by the registry's config (`pull`) and the loader's options. */
-export const rangedDownloadFields = {
+/**
+ * How large blobs are downloaded, shared by the registry's config (`pull`) and the loader's options.
+ * Built when those schemas are (see `lazySchema`), not at import.
+ */
+export const rangedDownloadFields = () => ({
   /**
    * Blobs at least this big are downloaded as parallel ranged GETs; smaller ones with one GET (a
    * few ranges' worth of bytes, where a range's first-byte wait would cost more than it saves). @default 64 MiB
@@ -26,9 +29,9 @@ export const rangedDownloadFields = {
    * against 2.8x for 4 x 32 MiB; on loopback both stayed at 1.1x. @default 8
    */
   rangeConcurrency: z._default(z.int().check(z.minimum(1), z.maximum(64)), 8),
-};
+});
 
-export type RangedDownloadSettings = { [K in keyof typeof rangedDownloadFields]: number };
+export type RangedDownloadSettings = { [K in keyof ReturnType<typeof rangedDownloadFields>]: number };
 
 /** Opens one range of the blob's raw bytes; the download verifies the whole blob once assembled. */
 export type OpenRange = (range: Required<ByteRange>, signal: AbortSignal) => Promise<Readable>;

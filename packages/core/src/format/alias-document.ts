@@ -1,32 +1,37 @@
 import * as z from 'zod/mini';
 import { InvalidManifestError } from '../errors.js';
 import { describeIssues } from '../util/parse-options.js';
+import { lazySchema } from '../util/lazy-schema.js';
 
 /**
  * One move. Loose: a field this release does not know (added by a later one) is kept, and kept when
  * the document is written again, so adding a field to moves never breaks an older reader. `by` was
  * the first such field; releases before it refuse documents holding it (upgrade loaders first).
  */
-export const aliasEventSchema = z.looseObject({
-  version: z.int().check(z.positive()),
-  at: z.iso.datetime(),
-  action: z.enum(['set', 'rollback']),
-  /** Free text from the caller, e.g. a ticket or a pipeline run. */
-  reason: z.optional(z.string()),
-  /** Who moved it (a person or a pipeline); absent in documents written before it was recorded. */
-  by: z.optional(z.string()),
-});
+export const aliasEventSchema = lazySchema(() =>
+  z.looseObject({
+    version: z.int().check(z.positive()),
+    at: z.iso.datetime(),
+    action: z.enum(['set', 'rollback']),
+    /** Free text from the caller, e.g. a ticket or a pipeline run. */
+    reason: z.optional(z.string()),
+    /** Who moved it (a person or a pipeline); absent in documents written before it was recorded. */
+    by: z.optional(z.string()),
+  }),
+);
 
 /** What an alias key holds: the current target, the targets it can roll back to, and its history. */
-export const aliasDocumentSchema = z.strictObject({
-  schemaVersion: z.literal(1),
-  alias: z.string().check(z.minLength(1)),
-  version: z.int().check(z.positive()),
-  /** Earlier targets, most recent last: `rollback` pops from here. */
-  previous: z.array(z.int().check(z.positive())),
-  /** Every move, oldest first, capped at the registry's `aliasHistoryLimit`. */
-  history: z.array(aliasEventSchema),
-});
+export const aliasDocumentSchema = lazySchema(() =>
+  z.strictObject({
+    schemaVersion: z.literal(1),
+    alias: z.string().check(z.minLength(1)),
+    version: z.int().check(z.positive()),
+    /** Earlier targets, most recent last: `rollback` pops from here. */
+    previous: z.array(z.int().check(z.positive())),
+    /** Every move, oldest first, capped at the registry's `aliasHistoryLimit`. */
+    history: z.array(aliasEventSchema),
+  }),
+);
 
 export type AliasDocument = z.infer<typeof aliasDocumentSchema>;
 export type AliasEvent = z.infer<typeof aliasEventSchema>;

@@ -4,6 +4,7 @@ import { InvalidManifestError } from '../errors.js';
 import { type ModelName, formatName } from './keys.js';
 import { formatRef } from './refs.js';
 import { describeIssues } from '../util/parse-options.js';
+import { lazySchema } from '../util/lazy-schema.js';
 
 export const ARTIFACT_KINDS = ['model', 'transformer', 'splitter', 'encoder', 'meta_model', 'other'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
@@ -11,65 +12,75 @@ export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 const ARTIFACT_NAME_SEGMENT = /^[A-Za-z0-9._-]+$/;
 
 /** Artifact names are relative paths (`model.onnx`, `folds/3/model.bin`) that are safe to create under any folder. */
-export const artifactNameSchema = z.string().check(
-  z.minLength(1),
-  z.maxLength(1024),
-  z.refine(
-    (name) => name.split('/').every((segment) => ARTIFACT_NAME_SEGMENT.test(segment) && segment !== '.' && segment !== '..'),
-    { message: 'must be a relative path of "/"-separated [A-Za-z0-9._-]+ segments, without "." or ".."' },
+export const artifactNameSchema = lazySchema(() =>
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(1024),
+    z.refine(
+      (name) => name.split('/').every((segment) => ARTIFACT_NAME_SEGMENT.test(segment) && segment !== '.' && segment !== '..'),
+      { message: 'must be a relative path of "/"-separated [A-Za-z0-9._-]+ segments, without "." or ".."' },
+    ),
   ),
 );
 
-export const digestSchema = z.custom<Digest>(isDigest, { message: 'must be "sha256:" followed by 64 lowercase hex characters' });
+export const digestSchema = lazySchema(() => z.custom<Digest>(isDigest, { message: 'must be "sha256:" followed by 64 lowercase hex characters' }));
 
-export const artifactSchema = z.strictObject({
-  name: artifactNameSchema,
-  kind: z.enum(ARTIFACT_KINDS),
-  digest: digestSchema,
-  size: z.int().check(z.nonnegative()),
-  mediaType: z.string().check(z.minLength(1)),
-  /** Names of other artifacts in the same version this one needs (a meta-model needs its base models). */
-  dependsOn: z.array(artifactNameSchema),
-  /** Cross-validation fold this artifact was trained on. */
-  fold: z.optional(z.int().check(z.nonnegative())),
-  /** Position in a tree of models (e.g. a stacking ensemble), as a path of child indexes. */
-  branch: z.optional(z.array(z.int().check(z.nonnegative()))),
-});
+export const artifactSchema = lazySchema(() =>
+  z.strictObject({
+    name: artifactNameSchema,
+    kind: z.enum(ARTIFACT_KINDS),
+    digest: digestSchema,
+    size: z.int().check(z.nonnegative()),
+    mediaType: z.string().check(z.minLength(1)),
+    /** Names of other artifacts in the same version this one needs (a meta-model needs its base models). */
+    dependsOn: z.array(artifactNameSchema),
+    /** Cross-validation fold this artifact was trained on. */
+    fold: z.optional(z.int().check(z.nonnegative())),
+    /** Position in a tree of models (e.g. a stacking ensemble), as a path of child indexes. */
+    branch: z.optional(z.array(z.int().check(z.nonnegative()))),
+  }),
+);
 
 const REF_WITH_VERSION = /^[^/@]+\/[^/@]+\/[^/@]+@[1-9][0-9]*$/;
 
-export const dependencySchema = z.strictObject({
-  /** Another model version, as `store/product/type@<version>`. */
-  ref: z.string().check(z.regex(REF_WITH_VERSION, 'must be "store/product/type@<version>"')),
-  /** Why this version needs it, e.g. `source` for the base models of a stacking meta-model. */
-  role: z.string().check(z.minLength(1), z.maxLength(64)),
-});
+export const dependencySchema = lazySchema(() =>
+  z.strictObject({
+    /** Another model version, as `store/product/type@<version>`. */
+    ref: z.string().check(z.regex(REF_WITH_VERSION, 'must be "store/product/type@<version>"')),
+    /** Why this version needs it, e.g. `source` for the base models of a stacking meta-model. */
+    role: z.string().check(z.minLength(1), z.maxLength(64)),
+  }),
+);
 
-export const jsonValueSchema: z.ZodMiniType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValueSchema), z.record(z.string(), jsonValueSchema)]),
+export const jsonValueSchema: z.ZodMiniType<JsonValue> = lazySchema(() =>
+  z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValueSchema), z.record(z.string(), jsonValueSchema)])),
 );
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-export const dataRangeSchema = z.strictObject({
-  start: z.optional(z.string().check(z.minLength(1))),
-  end: z.optional(z.string().check(z.minLength(1))),
-});
+export const dataRangeSchema = lazySchema(() =>
+  z.strictObject({
+    start: z.optional(z.string().check(z.minLength(1))),
+    end: z.optional(z.string().check(z.minLength(1))),
+  }),
+);
 
-export const manifestSchema = z.strictObject({
-  schemaVersion: z.literal(2),
-  store: z.string().check(z.minLength(1)),
-  product: z.string().check(z.minLength(1)),
-  type: z.string().check(z.minLength(1)),
-  version: z.int().check(z.positive()),
-  createdAt: z.iso.datetime(),
-  description: z.string(),
-  tags: z.record(z.string(), z.string()),
-  metrics: z.record(z.string(), z.number().check(z.refine(Number.isFinite, 'must be a finite number'))),
-  params: z.record(z.string(), jsonValueSchema),
-  dataRange: z.optional(dataRangeSchema),
-  dependencies: z.array(dependencySchema),
-  artifacts: z.array(artifactSchema).check(z.minLength(1)),
-});
+export const manifestSchema = lazySchema(() =>
+  z.strictObject({
+    schemaVersion: z.literal(2),
+    store: z.string().check(z.minLength(1)),
+    product: z.string().check(z.minLength(1)),
+    type: z.string().check(z.minLength(1)),
+    version: z.int().check(z.positive()),
+    createdAt: z.iso.datetime(),
+    description: z.string(),
+    tags: z.record(z.string(), z.string()),
+    metrics: z.record(z.string(), z.number().check(z.refine(Number.isFinite, 'must be a finite number'))),
+    params: z.record(z.string(), jsonValueSchema),
+    dataRange: z.optional(dataRangeSchema),
+    dependencies: z.array(dependencySchema),
+    artifacts: z.array(artifactSchema).check(z.minLength(1)),
+  }),
+);
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type Artifact = z.infer<typeof artifactSchema>;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import * as z from 'zod/mini';
+import { lazySchema } from '../util/lazy-schema.js';
 import { writeFileAtomic } from '../fs/atomic-file.js';
 import type { ModelName } from '../format/keys.js';
 import { type VersionSelector, formatRef } from '../format/refs.js';
@@ -8,11 +9,13 @@ import type { CacheLayout } from './cache-layout.js';
 
 type MovingSelector = Exclude<VersionSelector, { kind: 'version' }>;
 
-const resolutionSchema = z.strictObject({
-  version: z.int().check(z.positive()),
-  /** Epoch milliseconds of the store answer. */
-  resolvedAt: z.number(),
-});
+const resolutionSchema = lazySchema(() =>
+  z.strictObject({
+    version: z.int().check(z.positive()),
+    /** Epoch milliseconds of the store answer. */
+    resolvedAt: z.number(),
+  }),
+);
 
 export type Resolution = z.infer<typeof resolutionSchema>;
 

@@ -3,6 +3,7 @@ import { NotFoundError } from '../errors.js';
 import { ARTIFACT_KINDS, type Artifact, type ArtifactKind, type Manifest, artifactNameSchema } from '../format/manifest.js';
 import { formatRef } from '../format/refs.js';
 import { parseOptions } from '../util/parse-options.js';
+import { lazySchema } from '../util/lazy-schema.js';
 
 /**
  * Which artifacts of a version to pull or load. Criteria combine (an artifact must meet each one
@@ -21,12 +22,14 @@ export interface ArtifactSelection {
 
 const nonEmpty = 'an empty list selects nothing; leave the field out to select every artifact';
 
-const selectionSchema = z.object({
-  artifacts: z.optional(z.array(artifactNameSchema).check(z.minLength(1, nonEmpty))),
-  kinds: z.optional(z.array(z.enum(ARTIFACT_KINDS)).check(z.minLength(1, nonEmpty))),
-  folds: z.optional(z.array(z.int().check(z.nonnegative())).check(z.minLength(1, nonEmpty))),
-  branch: z.optional(z.array(z.int().check(z.nonnegative())).check(z.minLength(1, 'must name a branch, e.g. [0] or [0, 2]'))),
-});
+const selectionSchema = lazySchema(() =>
+  z.object({
+    artifacts: z.optional(z.array(artifactNameSchema).check(z.minLength(1, nonEmpty))),
+    kinds: z.optional(z.array(z.enum(ARTIFACT_KINDS)).check(z.minLength(1, nonEmpty))),
+    folds: z.optional(z.array(z.int().check(z.nonnegative())).check(z.minLength(1, nonEmpty))),
+    branch: z.optional(z.array(z.int().check(z.nonnegative())).check(z.minLength(1, 'must name a branch, e.g. [0] or [0, 2]'))),
+  }),
+);
 
 /** `0/2`: how a branch path is written in messages and on the command line. */
 export function formatBranch(branch: readonly number[]): string {
