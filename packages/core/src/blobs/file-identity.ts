@@ -1,3 +1,4 @@
+import type { BigIntStats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { InvalidInputError } from '../errors.js';
@@ -15,7 +16,10 @@ export interface FileIdentity {
 }
 
 export async function fileIdentity(path: string): Promise<FileIdentity> {
-  const { dev, ino, size, mtimeNs, ctimeNs } = await stat(path, { bigint: true });
+  return identityOf(await stat(path, { bigint: true }));
+}
+
+export function identityOf({ dev, ino, size, mtimeNs, ctimeNs }: BigIntStats): FileIdentity {
   return { dev, ino, size, mtimeNs, ctimeNs };
 }
 

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { InvalidInputError } from '../errors.js';
 import { READ_CHUNK_BYTES } from '../util/streams.js';
-import type { FileIdentity } from './file-identity.js';
+import { type FileIdentity, identityOf } from './file-identity.js';
 
 /** Bytes for one artifact: a file path, bytes in memory, or a stream (spooled to a temp file while hashed). */
 export type ArtifactBody = string | Buffer | Uint8Array | Readable;
@@ -36,8 +36,7 @@ export async function prepareSource(body: ArtifactBody, artifact: string): Promi
     if (!info.isFile()) {
       throw new InvalidInputError(`Artifact "${artifact}": ${body} is ${info.isDirectory() ? 'a directory' : 'not a regular file'}; pass one file per artifact.`, { key: artifact });
     }
-    const { dev, ino, size, mtimeNs, ctimeNs } = info;
-    return { kind: 'file', path: body, size: Number(size), identity: { dev, ino, size, mtimeNs, ctimeNs } };
+    return { kind: 'file', path: body, size: Number(info.size), identity: identityOf(info) };
   }
   if (body instanceof Readable) return { kind: 'stream', stream: body };
   if (body instanceof Uint8Array) return { kind: 'bytes', data: Buffer.from(body.buffer, body.byteOffset, body.byteLength) };
