@@ -93,15 +93,20 @@ export async function collectGarbage(source: CatalogSource & { gracePeriodMs: nu
     const leased = new Set(writes.liveDigests);
     for (const digest of leased) reference(digest);
     // Writes that committed since the first pass began: their commit records (or abandoned leases)
-    // name the lines to list again, several at a time. Skipped: what the first pass saw (same key
-    // and etag); the rest is read.
-    const prefixes = writes.listEverything ? [undefined] : distinctPrefixes(keys, writes.linesToList);
-    await mapBounded(prefixes, source.concurrency, signal, async (prefix, scanSignal) => {
-      const secondPass = new CatalogScan(source, { prefix, signal: scanSignal, skip: seen, onUnreadable: onUnreadable && (() => undefined) });
-      for await (const { artifacts } of secondPass.summaries()) {
+    // name the lines to list again. Skipped: what the first pass saw (same key and etag); the rest
+    // is read. Many lines are scanned at once, each reading one manifest at a time, so the requests
+    // in flight stay within the registry's concurrency.
+    const secondPass = async (scanSource: CatalogSource, prefix: string | undefined, scanSignal: AbortSignal | undefined) => {
+      const scan = new CatalogScan(scanSource, { prefix, signal: scanSignal, skip: seen, onUnreadable: onUnreadable && (() => undefined) });
+      for await (const { artifacts } of scan.summaries()) {
         for (const artifact of artifacts) reference(artifact.digest);
       }
-    });
+    };
+    if (writes.listEverything) await secondPass(source, undefined, signal);
+    else {
+      const oneAtATime = { ...source, concurrency: 1 };
+      await mapBounded(distinctPrefixes(keys, writes.linesToList), source.concurrency, signal, (prefix, scanSignal) => secondPass(oneAtATime, prefix, scanSignal));
+    }
 
     const report: GcReport = {
       dryRun,
