@@ -7,6 +7,7 @@
 // stays an import, so users' dependency resolution and patches still apply.
 //
 //   node scripts/bundle-dist.mjs            (after tsc -b; `pnpm build` runs both)
+//   node scripts/bundle-dist.mjs --clean    (removes the bundles; `pnpm clean` runs it)
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,5 +78,7 @@ export async function bundlePackage(name, { write = true } = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await Promise.all(BUNDLED_PACKAGES.map((name) => bundlePackage(name)));
+  // `--clean` (run by `pnpm clean` after `tsc -b --clean`, which knows nothing of the bundles) only removes them.
+  const clean = process.argv.includes('--clean');
+  await Promise.all(BUNDLED_PACKAGES.map((name) => (clean ? removeOldBundles(join(packagesDir, name, 'dist')) : bundlePackage(name))));
 }
