@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { copyRegistry, openRegistry } from '@modelreg/core';
 import { S3Store } from '@modelreg/backend-s3';
 import { startTestServers } from '@modelreg/testing';
-import { benchSettings } from './support/args.mjs';
+import { ALTERNATING_ROUNDS, benchSettings } from './support/args.mjs';
 import { median } from './support/median.mjs';
 import { countRequests, deleteAll, ensureBucket, formatCommands, randomFile } from './support/s3.mjs';
 
@@ -28,7 +28,7 @@ const settings = benchSettings({
   about: 'copyRegistry from a local registry to S3 against a raw lib-storage Upload of the same bytes, then the cost of an immediate second copy.',
   options: {
     'size-mib': { kind: 'integer', default: 1024, help: 'size of the model file in MiB' },
-    rounds: { kind: 'integer', default: 4, min: 3, help: 'rounds alternating which side goes first (an even count balances the order); the median of each side is reported' },
+    rounds: ALTERNATING_ROUNDS,
     dir: { kind: 'string', defaultText: 'the system temp folder', help: 'where the local registry and the model file are written' },
   },
 });

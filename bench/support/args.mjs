@@ -19,6 +19,14 @@ const ENV_PREFIX = 'MODELREG_BENCH_';
 // Read by the benchmarks before this convention; now an error, not silently ignored.
 const OLD_VARIABLES = ['BENCH_MODEL_MIB', 'BENCH_SMALL_MIB', 'BENCH_ROUNDS', 'BENCH_RANGE_MIB', 'BENCH_RANGE_CONCURRENCY', 'BENCH_ARTIFACT_MIB', 'MODELREG_BENCH_MIB'];
 
+/** The `rounds` option of a benchmark that runs modelreg and a baseline in turns and compares their medians. */
+export const ALTERNATING_ROUNDS = {
+  kind: 'integer',
+  default: 4,
+  min: 3,
+  help: 'rounds alternating which side goes first (an even count balances the order); the median of each side is reported',
+};
+
 /** MODELREG_BENCH_SIZE_MIB for `size-mib`. */
 export const envName = (flag) => ENV_PREFIX + flag.toUpperCase().replaceAll('-', '_');
 

@@ -26,7 +26,7 @@ import { ContainerClient } from '@azure/storage-blob';
 import { KeyScheme, createRegistry } from '@modelreg/core';
 import { AzureBlobStore } from '../dist/index.js';
 import { startTestServers } from '@modelreg/testing';
-import { benchSettings } from '../../../bench/support/args.mjs';
+import { ALTERNATING_ROUNDS, benchSettings } from '../../../bench/support/args.mjs';
 import { median } from '../../../bench/support/median.mjs';
 import { startShaper } from '../../../bench/support/shaper.mjs';
 
@@ -35,7 +35,7 @@ const settings = benchSettings({
   about: 'Push and pull of one large random model through modelreg versus the raw SDK, on one Azure Blob server in one run.',
   options: {
     'size-mib': { kind: 'integer', default: 1024, help: 'size of the model in MiB' },
-    rounds: { kind: 'integer', default: 4, min: 3, help: 'rounds alternating which side goes first (an even count balances the order); medians are compared' },
+    rounds: ALTERNATING_ROUNDS,
     'link-mbps': { kind: 'integer', default: 0, min: 0, help: 'both sides through a shaped link of this rate per connection, in MB/s (bench/support/shaper.mjs); 0: loopback' },
     'latency-ms': { kind: 'integer', default: 20, min: 0, help: "the shaped link's first-byte latency per request, in ms" },
   },

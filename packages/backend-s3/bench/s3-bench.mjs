@@ -17,7 +17,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { createRegistry } from '@modelreg/core';
 import { S3Store } from '@modelreg/backend-s3';
 import { startTestServers } from '@modelreg/testing';
-import { benchSettings } from '../../../bench/support/args.mjs';
+import { ALTERNATING_ROUNDS, benchSettings } from '../../../bench/support/args.mjs';
 import { median } from '../../../bench/support/median.mjs';
 import { countRequests, deleteAll as deleteUnder, ensureBucket, formatCommands, randomFile } from '../../../bench/support/s3.mjs';
 
@@ -26,7 +26,7 @@ const settings = benchSettings({
   about: 'Push and pull throughput of modelreg on S3 against the raw SDK, on one server in one run.',
   options: {
     'size-mib': { kind: 'integer', default: 1024, help: 'size of the model file in MiB' },
-    rounds: { kind: 'integer', default: 4, min: 3, help: 'rounds alternating which side goes first (an even count balances the order); the median of each side is reported' },
+    rounds: ALTERNATING_ROUNDS,
     'artifact-mib': { kind: 'integer', default: 64, help: 'size of each of the five artifacts in the dedup part, in MiB' },
   },
 });
