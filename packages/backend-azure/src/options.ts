@@ -1,7 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { ContainerClient } from '@azure/storage-blob';
-import { lazySchema, parseOptions, prefixSchema } from '@modelreg/core/backend';
-import * as z from 'zod/mini';
+import { lazySchema, parseOptions, prefixSchema, z } from '@modelreg/core/backend';
 
 const MiB = 1024 * 1024;
 

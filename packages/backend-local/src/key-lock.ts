@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { withFileLock } from '@modelreg/core/fs';
+import { withFileLock } from '@modelreg/core/backend';
 
 /** A lock older than this without a heartbeat belongs to a crashed process and is taken over. */
 const STALE_LOCK_MS = 10_000;

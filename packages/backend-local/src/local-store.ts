@@ -8,9 +8,8 @@ import {
   AccessDeniedError, BackendError, InvalidInputError, PreconditionFailedError, throwIfAborted, type IncompleteWrite,
   type GetOptions, type GetResult, type ListEntry, type ListOptions, type ObjectInfo, type ObjectStore,
   type OperationOptions, type PutBody, type PutOptions, type PutResult, type StoreCapabilities,
+  READ_CHUNK_BYTES, dirEntries, syncPath,
 } from '@modelreg/core/backend';
-import { READ_CHUNK_BYTES } from '@modelreg/core/backend';
-import { dirEntries, syncPath } from '@modelreg/core/fs';
 import pLimit from 'p-limit';
 import { KeyLocks } from './key-lock.js';
 import { listObjects } from './list.js';

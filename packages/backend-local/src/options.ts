@@ -1,5 +1,4 @@
-import { lazySchema, parseOptions } from '@modelreg/core/backend';
-import * as z from 'zod/mini';
+import { lazySchema, parseOptions, z } from '@modelreg/core/backend';
 
 const optionsSchema = lazySchema(() =>
   z.strictObject({

@@ -1,7 +1,6 @@
 import { constants } from 'node:fs';
 import { copyFile, rm } from 'node:fs/promises';
-import type { PutOptions, PutResult, StagedFile, StagedWrite } from '@modelreg/core/backend';
-import { DurableFileWriter, syncPath } from '@modelreg/core/fs';
+import { DurableFileWriter, syncPath, type PutOptions, type PutResult, type StagedFile, type StagedWrite } from '@modelreg/core/backend';
 import type { LocalStore } from './local-store.js';
 
 /** Never over an existing file; a reflink (instant, shared blocks) where the filesystem has them, else copy_file_range. */

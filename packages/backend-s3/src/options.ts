@@ -1,6 +1,5 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { lazySchema, parseOptions, prefixSchema } from '@modelreg/core/backend';
-import * as z from 'zod/mini';
+import { lazySchema, parseOptions, prefixSchema, z } from '@modelreg/core/backend';
 
 const MIB = 1024 * 1024;
 /** S3's smallest part (except the last one). */

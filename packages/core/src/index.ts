@@ -1,5 +1,5 @@
-// What users of the registry need. Helpers for backend authors: `@modelreg/core/backend` and
-// `@modelreg/core/fs`; the conformance suites: `@modelreg/core/testing`.
+// What users of the registry need. Helpers for backend authors: `@modelreg/core/backend`;
+// the conformance suites: `@modelreg/core/testing`.
 export * from './errors.js';
 export type * from './store/object-store.js';
 export { GuardedStore } from './store/guarded-store.js';

@@ -63,10 +63,20 @@ it('keeps the write side, maintenance, import, yaml and classic zod out of what 
   const unwanted = ['/maintenance/', '/import/', '/transfer/', '/catalog/', 'src/registry/registry.ts', 'src/registry/publish.ts', '/zod/v4/classic/', '/zod/v4/locales/'];
   expect(sources.filter((path) => unwanted.some((part) => path.includes(part)))).toEqual([]);
   expect(externals.filter((name) => !name.startsWith('node:')).sort()).toEqual(['lru-cache', 'p-limit']); // yaml, zod and the lock library stay out
+  expect(externals).not.toContain('node:worker_threads'); // hashing threads are loaded when a large blob first needs them
   // The same probe on the full entry finds what the loader leaves out.
   const full = await staticClosure('index');
   expect(full.sources.some((path) => path.includes('src/maintenance/'))).toBe(true);
   expect(full.externals).toContain('zod');
+});
+
+it('loads in three files: the entry and the chunks it shares with the full entry and with the backend entry', async () => {
+  // Every entry built with code splitting cuts the shared modules into more chunks, and every file
+  // costs a cold start; entries for tests and old paths are built apart (THIN_ENTRIES in bundle-dist).
+  const { sources } = await staticClosure('loader/index');
+  const files = sources.filter((path) => path.startsWith('dist/'));
+  expect(files).toContain('dist/loader/index.js');
+  expect(files.filter((path) => path.startsWith('dist/chunks/'))).toHaveLength(2);
 });
 
 it("leaves a user's bundle of the built loader entry without yaml, zod from node_modules or the write side", async () => {

@@ -8,6 +8,8 @@ import { LocalStore } from '@modelreg/backend-local';
 import * as full from '../dist/index.js';
 import * as backend from '../dist/backend.js';
 import * as loader from '../dist/loader/index.js';
+import * as fs from '../dist/fs/index.js';
+import * as testHelpers from '../dist/testing/helpers.js';
 
 let dir: string;
 
@@ -24,6 +26,12 @@ it('hands out one class per error from every entry', () => {
     expect(backend[name]).toBe(full[name]);
     expect(loader[name]).toBe(full[name]);
   }
+});
+
+it('hands out the same helpers from the entries built apart, which reach core through its public entries', () => {
+  expect(fs.withFileLock).toBe(backend.withFileLock);
+  expect(fs.DurableFileWriter).toBe(backend.DurableFileWriter);
+  expect(testHelpers.invalidInputFrom(() => new LocalStore({ root: '' }))).toBeInstanceOf(full.InvalidInputError); // its instanceof check is core's class
 });
 
 it('lets an error a backend throws through @modelreg/core/backend be caught as one of @modelreg/core', async () => {

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Digest } from '../format/digest.js';
 import { throwIfAborted } from '../errors.js';
 
@@ -36,6 +36,9 @@ export class FileHasher {
   private readonly worker: Worker;
 
   constructor(path: string, size: number) {
+    // Loaded on first use: a serverless loader whose blobs are all small never needs threads, and
+    // importing them costs its cold start a few milliseconds.
+    const { Worker } = process.getBuiltinModule('node:worker_threads');
     this.worker = new Worker(SOURCE, { eval: true, workerData: { path, size } });
     this.digest = new Promise((resolve, reject) => {
       this.worker.once('message', resolve);

@@ -3,7 +3,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { artifactNameSchema, dependencySchema, digestSchema } from '../format/manifest.js';
 import type { KeyScheme } from '../format/keys.js';
-import { compareKeys } from '../store/memory-store.js';
+import { compareKeys } from '../store/key-order.js';
 import { describeIssues } from '../util/parse-options.js';
 
 /**

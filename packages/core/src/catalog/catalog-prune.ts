@@ -1,5 +1,5 @@
 import type { ObjectStore } from '../store/object-store.js';
-import { compareKeys } from '../store/memory-store.js';
+import { compareKeys } from '../store/key-order.js';
 import { type CatalogKeys, decodeSnapshot } from './catalog-format.js';
 import { readDocument } from '../store/read-document.js';
 

@@ -1,7 +1,7 @@
 import { AbortedError, NotFoundError } from '../errors.js';
 import { readDocument } from '../store/read-document.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { compareKeys } from '../store/memory-store.js';
+import { compareKeys } from '../store/key-order.js';
 import { type CatalogEntry, type CatalogKeys, type ShardRef, type Snapshot, decodeShard, decodeSnapshot } from './catalog-format.js';
 
 /** Something wrong with a catalog object. It only costs speed: the manifests it summarized are read instead. */

@@ -1,6 +1,3 @@
-// Durable, atomic file helpers shared by the local backend and the loader.
-export { writeFileAtomic, writeNewFile, tempPathFor, type AtomicWriteOptions } from './atomic-file.js';
-export { DurableFileWriter } from './durable-file.js';
-export { dirEntries } from './dir-entries.js';
-export { withFileLock, type FileLockOptions } from './file-lock.js';
-export { syncPath } from './sync.js';
+// Durable, atomic file helpers shared by the local backend and the loader. They are exported by
+// `@modelreg/core/backend`, the entry for backend authors; this entry stays for code written against it.
+export { writeFileAtomic, writeNewFile, tempPathFor, type AtomicWriteOptions, DurableFileWriter, dirEntries, withFileLock, type FileLockOptions, syncPath } from '../backend.js';

@@ -1,6 +1,6 @@
 import { type LineFilter, type ModelName, formatName } from '../format/keys.js';
 import { type CatalogSource, CatalogScan } from '../catalog/catalog-scan.js';
-import { compareKeys } from '../store/memory-store.js';
+import { compareKeys } from '../store/key-order.js';
 import { scopePrefix } from './filtered-list.js';
 import type { ScanCallOptions } from './types.js';
 

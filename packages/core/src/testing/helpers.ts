@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError } from '../backend.js';
 import type { GetOptions, ListOptions, ObjectStore, OperationOptions, PutBody, PutOptions, StagedFile, StagedWrite } from '../store/object-store.js';
 
 /** A unique key prefix per test, so tests never see each other's objects. */

@@ -3,12 +3,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { sha256 } from '../format/digest.js';
-import { KeyScheme } from '../format/keys.js';
-import { ConflictError, IntegrityError } from '../errors.js';
-import type { ObjectStore } from '../store/object-store.js';
-import { Registry } from '../registry/registry.js';
-import { readAll } from '../util/streams.js';
+import { ConflictError, IntegrityError, KeyScheme, Registry, readAll, sha256, type ObjectStore } from '../index.js';
 import { gcRaceTests } from './gc-race.js';
 import { PrefixedStore, randomPrefix } from './helpers.js';
 

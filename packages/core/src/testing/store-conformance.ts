@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AbortedError, InvalidInputError, NotFoundError, PreconditionFailedError } from '../errors.js';
-import { GuardedStore } from '../store/guarded-store.js';
-import type { ListEntry, ObjectStore, StoreCapabilities } from '../store/object-store.js';
-import { readAll } from '../util/streams.js';
+import {
+  AbortedError, GuardedStore, InvalidInputError, NotFoundError, PreconditionFailedError, readAll, type ListEntry, type ObjectStore, type StoreCapabilities,
+} from '../backend.js';
 import { PrefixedStore, pseudoRandomStream, randomPrefix, sampleMemory } from './helpers.js';
 
 export interface StoreConformanceOptions {
