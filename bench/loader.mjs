@@ -87,7 +87,10 @@ function countRequests(client) {
  * sequential GetObject, the loader, the loader with one GET per blob. Prints MB/s and CPU seconds
  * per GiB (this process only: the server runs in its own) and returns the last loader cache folder.
  */
-async function coldLoads(label, { client, registry, blobKeys, manifest, work }) {
+async function coldLoads(label, { client, registry, blobKeys, manifest, work: parent }) {
+  // A folder per link: the last loader round's cache stays for the warm loads, and must not be
+  // where the next link's loader round of the same number starts (it would find the model cached).
+  const work = await mkdtemp(join(parent, 'link-'));
   const sides = { raw: [], loader: [], loaderPlainGet: [], pull: [] };
   const cpu = { raw: [], loader: [], loaderPlainGet: [], pull: [] };
   let lastCacheDir;
