@@ -1,4 +1,5 @@
-import type { BuildResult, Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 
 export declare const BUNDLED_PACKAGES: string[];
-export declare function bundlePackage(name: string, options?: { write?: boolean }): Promise<BuildResult & { metafile: Metafile }>;
+/** The metafile covers both passes (the entries built together and the thin entries). */
+export declare function bundlePackage(name: string, options?: { write?: boolean }): Promise<{ metafile: Metafile }>;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { MemoryStore, createRegistry } from '../src/index.js';
 import { NotFoundError, createLoader, createRegistryReader } from '../src/loader/index.js';
-import { bundlePackage } from '../../../scripts/bundle-dist.mjs';
+import { BUNDLED_PACKAGES, bundlePackage } from '../../../scripts/bundle-dist.mjs';
 
 const coreDir = fileURLToPath(new URL('..', import.meta.url));
 const builtEntry = join(coreDir, 'dist/loader/index.js');
@@ -77,6 +77,17 @@ it('loads in three files: the entry and the chunks it shares with the full entry
   const files = sources.filter((path) => path.startsWith('dist/'));
   expect(files).toContain('dist/loader/index.js');
   expect(files.filter((path) => path.startsWith('dist/chunks/'))).toHaveLength(2);
+});
+
+it('keeps zod out of the backends\' bundles: they build their options with the z core exports', async () => {
+  const backends = BUNDLED_PACKAGES.filter((name) => name !== 'core');
+  expect(backends).toContain('backend-s3');
+  for (const name of backends) {
+    const { metafile } = await bundlePackage(name, { write: false });
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs.some((path) => path.startsWith('src/'))).toBe(true); // the probe sees the backend's own modules
+    expect({ name, zod: inputs.filter((path) => path.includes('/zod/')) }).toEqual({ name, zod: [] });
+  }
 });
 
 it("leaves a user's bundle of the built loader entry without yaml, zod from node_modules or the write side", async () => {
