@@ -1,7 +1,6 @@
-import { afterEach, beforeEach, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,18 +8,13 @@ import { sha256 } from '../src/format/digest.js';
 import { HashingStream } from '../src/blobs/hashing-streams.js';
 import { DurableFileWriter, writeFileAtomic } from '../src/fs/index.js';
 import { pseudoRandomStream } from '../src/testing/helpers.js';
+import { tempDirPerTest } from '../src/testing/index.js';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'modelreg-durable-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = tempDirPerTest('durable');
 
 it('writes every byte, across several background flushes', async () => {
   const { stream, digest } = pseudoRandomStream(100 * 1024 * 1024 + 123);
-  const path = join(dir, 'big');
+  const path = join(dir.path, 'big');
   await pipeline(stream, new DurableFileWriter(path));
   const check = new HashingStream();
   await pipeline(createReadStream(path), check, async (source: AsyncIterable<Buffer>) => {
@@ -31,7 +25,7 @@ it('writes every byte, across several background flushes', async () => {
 });
 
 it('never overwrites an existing file', async () => {
-  const path = join(dir, 'existing');
+  const path = join(dir.path, 'existing');
   await writeFile(path, 'keep me');
   await expect(pipeline(Readable.from([Buffer.from('new')]), new DurableFileWriter(path))).rejects.toMatchObject({ code: 'EEXIST' });
   expect(await readFile(path, 'utf8')).toBe('keep me');
@@ -39,7 +33,7 @@ it('never overwrites an existing file', async () => {
 
 it('writes small bodies made of many chunks in order', async () => {
   const chunks = Array.from({ length: 1000 }, (_, i) => Buffer.from(`${i},`));
-  const path = join(dir, 'small');
+  const path = join(dir.path, 'small');
   await pipeline(Readable.from(chunks), new DurableFileWriter(path));
   expect(sha256(await readFile(path))).toBe(sha256(Buffer.concat(chunks)));
 });
@@ -48,7 +42,7 @@ it('leaves no temp file when the source fails before the file is even created', 
   // Fail on the first read, racing the writer's open(): the temp file must still be gone afterwards.
   for (let attempt = 0; attempt < 20; attempt++) {
     const failing = new Readable({ read() { this.destroy(new Error('source broke')); } });
-    await expect(writeFileAtomic(join(dir, 'target'), failing)).rejects.toThrow('source broke');
-    expect(await readdir(dir)).toEqual([]);
+    await expect(writeFileAtomic(join(dir.path, 'target'), failing)).rejects.toThrow('source broke');
+    expect(await readdir(dir.path)).toEqual([]);
   }
 });

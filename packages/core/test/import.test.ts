@@ -1,24 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IMPORT_SOURCE_TAG, InvalidInputError, MemoryStore, type Registry, createRegistry, importLegacy, planImport } from '../src/index.js';
+import { tempDirPerTest } from '../src/testing/index.js';
 import { type Tree, flatTree, hierarchicalTree, manifestV1Tree, namedVersionsTree, timestampedTree, writeTree } from './support/legacy-trees.js';
 
-let root: string;
+const root = tempDirPerTest('import');
 let registry: Registry;
 let store: MemoryStore;
 
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'modelreg-import-'));
   store = new MemoryStore();
   registry = createRegistry({ backend: store });
 });
-afterEach(() => rm(root, { recursive: true, force: true }));
 
 async function tree(files: Tree): Promise<string> {
-  await writeTree(root, files);
-  return root;
+  await writeTree(root.path, files);
+  return root.path;
 }
 
 describe('flat', () => {
@@ -153,7 +151,7 @@ describe('timestamped', () => {
     ]);
     expect(await registry.manifest('trading/ranker/xgb@1')).toMatchObject({ metrics: { ndcg: 0.7 }, dataRange: { start: '2024-01-01', end: '2024-12-31' } });
 
-    const again = await importLegacy(registry, root, { store: 'trading' });
+    const again = await importLegacy(registry, root.path, { store: 'trading' });
     expect(again.aliases.map((alias) => alias.moves)).toEqual([0, 0]);
     expect((await registry.aliases('trading/ranker/xgb'))[0]!.history).toHaveLength(3);
   });
@@ -178,17 +176,17 @@ describe('manifest-v1', () => {
       { name: 'label_encoder.pkl', kind: 'encoder', fold: undefined, dependsOn: [] },
       { name: 'def456.pkl', kind: 'model', fold: 0, dependsOn: ['label_encoder.pkl'] },
     ]);
-    const pulled = await registry.pull('lab/corn/pls_pipeline@2', join(root, 'pulled'));
+    const pulled = await registry.pull('lab/corn/pls_pipeline@2', join(root.path, 'pulled'));
     expect(await readFile(pulled.files['def456.pkl']!, 'utf8')).toBe('model from cas');
   });
 
   it('a run whose binary is missing or whose dependency is unknown is listed with the reason', async () => {
-    await writeTree(root, {
+    await writeTree(root.path, {
       'run_a/manifest.json': { json: { store_id: 's', dataset: 'd', name: 'p', artifacts: [{ id: 'm', path: '_binaries/gone.pkl' }] } },
       'run_b/manifest.json': { json: { store_id: 's', dataset: 'd', name: 'p', artifacts: [{ id: 'm', path: 'm.pkl', depends_on: ['x'] }] } },
       'run_b/m.pkl': 'model',
     });
-    const report = await importLegacy(registry, root);
+    const report = await importLegacy(registry, root.path);
     expect(report.unmapped).toEqual([
       { source: 'run_a', reason: 'artifact m: its binary _binaries/gone.pkl is missing' },
       { source: 'run_b', reason: 'artifact m depends on x, which the manifest does not list' },
@@ -198,20 +196,20 @@ describe('manifest-v1', () => {
 
 describe('planning', () => {
   it('auto detection fails with the layouts it knows when nothing matches; a named layout is used as given', async () => {
-    await writeTree(root, { 'notes.txt': 'nothing here' });
-    await expect(planImport(root)).rejects.toThrow(InvalidInputError);
-    await expect(planImport(root)).rejects.toThrow(/matches none of manifest-v1, timestamped, named-versions, hierarchical, flat/);
-    expect((await planImport(root, { layout: 'flat' })).unmapped).toEqual([{ source: 'notes.txt', reason: 'a file where a model folder was expected' }]);
+    await writeTree(root.path, { 'notes.txt': 'nothing here' });
+    await expect(planImport(root.path)).rejects.toThrow(InvalidInputError);
+    await expect(planImport(root.path)).rejects.toThrow(/matches none of manifest-v1, timestamped, named-versions, hierarchical, flat/);
+    expect((await planImport(root.path, { layout: 'flat' })).unmapped).toEqual([{ source: 'notes.txt', reason: 'a file where a model folder was expected' }]);
   });
 
   it('rejects a bad id pattern and a layout it does not know', async () => {
-    await expect(planImport(root, { idPattern: '{store}_{store}' })).rejects.toThrow(/at most once/);
-    await expect(planImport(root, { layout: 'zip' as never })).rejects.toThrow(/layout/);
+    await expect(planImport(root.path, { idPattern: '{store}_{store}' })).rejects.toThrow(/at most once/);
+    await expect(planImport(root.path, { layout: 'zip' as never })).rejects.toThrow(/layout/);
   });
 
   it('a folder name that does not match --id-pattern is named in the reason', async () => {
-    await writeTree(root, { 'models/nounderscores/model.pkl': 'm', 'models/nounderscores/metadata.json': { json: {} } });
-    const plan = await planImport(root, { idPattern: '{store}_{product}_{type}' });
+    await writeTree(root.path, { 'models/nounderscores/model.pkl': 'm', 'models/nounderscores/metadata.json': { json: {} } });
+    const plan = await planImport(root.path, { idPattern: '{store}_{product}_{type}' });
     expect(plan.unmapped[0]!.reason).toContain('"nounderscores" does not match --id-pattern {store}_{product}_{type}');
   });
 });

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pseudoRandomStream } from '../src/testing/helpers.js';
+import { tempDirPerTest } from '../src/testing/index.js';
 import {
   type ArtifactInput, IntegrityError, InvalidInputError, KeyScheme, type Loader, type Manifest, MemoryStore, NotFoundError, type Registry, createLoader, createRegistry,
   readAll,
@@ -13,15 +13,11 @@ const LINE = 'shop/sales/xgb';
 const name = { store: 'shop', product: 'sales', type: 'xgb' };
 let store: MemoryStore;
 let registry: Registry;
-let dir: string;
+const dir = tempDirPerTest('input-holes');
 
 beforeEach(async () => {
   store = new MemoryStore();
   registry = createRegistry({ backend: store, concurrency: 1 });
-  dir = await mkdtemp(join(tmpdir(), 'modelreg-input-holes-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 const artifacts = (...names: string[]): ArtifactInput[] => names.map((artifact) => ({ name: artifact, body: Buffer.from(`bytes of ${artifact}`) }));
@@ -58,21 +54,21 @@ describe('artifact names that cannot share a folder', () => {
   ])('refuses to pull a version stored with %s (IntegrityError) and writes nothing', async (_case, first, second) => {
     const pushed = await registry.push(LINE, artifacts(first, 'other/name'));
     await storeManifest({ ...pushed.manifest, artifacts: pushed.manifest.artifacts.map((artifact) => (artifact.name === 'other/name' ? { ...artifact, name: second } : artifact)) });
-    await writeFile(join(dir, 'kept.txt'), 'mine');
+    await writeFile(join(dir.path, 'kept.txt'), 'mine');
 
-    const attempt = registry.pull(LINE, dir);
+    const attempt = registry.pull(LINE, dir.path);
     await expect(attempt).rejects.toThrow(IntegrityError);
     await expect(attempt).rejects.toThrow(new RegExp(`shop/sales/xgb@1 cannot be pulled into a folder: .*"${first}" and "${second}".*push the version again`));
-    await expect(registry.pull(LINE, join(dir, 'new'))).rejects.toThrow(IntegrityError);
-    expect(await tree(dir)).toEqual({ 'kept.txt': 'mine' });
-    const cacheDir = join(dir, 'cache');
+    await expect(registry.pull(LINE, join(dir.path, 'new'))).rejects.toThrow(IntegrityError);
+    expect(await tree(dir.path)).toEqual({ 'kept.txt': 'mine' });
+    const cacheDir = join(dir.path, 'cache');
     const loader = createLoader({ registry, cacheDir });
     await expect(loader.load(LINE)).rejects.toThrow(/shop\/sales\/xgb@1 cannot be loaded into a folder/);
     await loader.close();
     await rm(cacheDir, { recursive: true, force: true });
 
     // Either artifact alone can still be pulled.
-    expect(Object.keys((await registry.pull(LINE, join(dir, 'one'), { artifacts: [second] })).files)).toEqual([second]);
+    expect(Object.keys((await registry.pull(LINE, join(dir.path, 'one'), { artifacts: [second] })).files)).toEqual([second]);
   });
 });
 
@@ -84,46 +80,46 @@ describe('a pull is all-or-nothing', () => {
   ];
 
   beforeEach(async () => {
-    await writeFile(join(dir, 'kept.txt'), 'mine');
-    await writeFile(join(dir, 'first.bin'), 'first old');
+    await writeFile(join(dir.path, 'kept.txt'), 'mine');
+    await writeFile(join(dir.path, 'first.bin'), 'first old');
   });
 
   it('removes what it wrote when the second of three artifacts is corrupt, and keeps what was there', async () => {
     const pushed = await registry.push(LINE, three());
     store.corrupt(keys.blobKey(pushed.manifest.artifacts[1]!.digest), Buffer.from('SECOND'));
-    await expect(registry.pull(LINE, dir)).rejects.toThrow(IntegrityError);
-    expect(await tree(dir)).toEqual({ 'kept.txt': 'mine', 'first.bin': 'first old' });
-    expect(await readdir(dir)).toEqual(expect.arrayContaining(['kept.txt', 'first.bin']));
-    expect(await readdir(dir)).toHaveLength(2);
+    await expect(registry.pull(LINE, dir.path)).rejects.toThrow(IntegrityError);
+    expect(await tree(dir.path)).toEqual({ 'kept.txt': 'mine', 'first.bin': 'first old' });
+    expect(await readdir(dir.path)).toEqual(expect.arrayContaining(['kept.txt', 'first.bin']));
+    expect(await readdir(dir.path)).toHaveLength(2);
   });
 
   it('removes what it wrote when the last artifact is missing, also into a folder it creates', async () => {
     const pushed = await registry.push(LINE, three());
     await store.delete([keys.blobKey(pushed.manifest.artifacts[2]!.digest)]);
-    await expect(registry.pull(LINE, dir)).rejects.toThrow(NotFoundError);
-    expect(await tree(dir)).toEqual({ 'kept.txt': 'mine', 'first.bin': 'first old' });
-    await expect(registry.pull(LINE, join(dir, 'fresh', 'out'))).rejects.toThrow(NotFoundError);
-    expect(await readdir(join(dir, 'fresh', 'out'))).toEqual([]);
-    expect((await readdir(dir)).sort()).toEqual(['first.bin', 'fresh', 'kept.txt']);
+    await expect(registry.pull(LINE, dir.path)).rejects.toThrow(NotFoundError);
+    expect(await tree(dir.path)).toEqual({ 'kept.txt': 'mine', 'first.bin': 'first old' });
+    await expect(registry.pull(LINE, join(dir.path, 'fresh', 'out'))).rejects.toThrow(NotFoundError);
+    expect(await readdir(join(dir.path, 'fresh', 'out'))).toEqual([]);
+    expect((await readdir(dir.path)).sort()).toEqual(['first.bin', 'fresh', 'kept.txt']);
   });
 
   it('puts back what it replaced when something in the destination is in the way', async () => {
     await registry.push(LINE, three());
-    await mkdir(join(dir, 'third.bin'));
-    await writeFile(join(dir, 'third.bin', 'inside.txt'), 'in the way');
-    const attempt = registry.pull(LINE, dir);
+    await mkdir(join(dir.path, 'third.bin'));
+    await writeFile(join(dir.path, 'third.bin', 'inside.txt'), 'in the way');
+    const attempt = registry.pull(LINE, dir.path);
     await expect(attempt).rejects.toThrow(InvalidInputError);
     await expect(attempt).rejects.toThrow(/artifact "third.bin".*third.bin/);
-    expect(await tree(dir)).toEqual({ 'kept.txt': 'mine', 'first.bin': 'first old', 'third.bin/inside.txt': 'in the way' });
-    expect((await readdir(dir)).sort()).toEqual(['first.bin', 'kept.txt', 'third.bin']);
+    expect(await tree(dir.path)).toEqual({ 'kept.txt': 'mine', 'first.bin': 'first old', 'third.bin/inside.txt': 'in the way' });
+    expect((await readdir(dir.path)).sort()).toEqual(['first.bin', 'kept.txt', 'third.bin']);
   });
 
   it('replaces files on success and leaves no staging folder', async () => {
     await registry.push(LINE, three());
-    const pulled = await registry.pull(LINE, dir, { durable: true });
-    expect(pulled.files).toEqual({ 'first.bin': join(dir, 'first.bin'), 'nested/second.bin': join(dir, 'nested', 'second.bin'), 'third.bin': join(dir, 'third.bin') });
-    expect(await tree(dir)).toEqual({ 'kept.txt': 'mine', 'first.bin': 'first new', 'nested/second.bin': 'second', 'third.bin': 'third' });
-    expect((await readdir(dir)).sort()).toEqual(['first.bin', 'kept.txt', 'nested', 'third.bin']);
+    const pulled = await registry.pull(LINE, dir.path, { durable: true });
+    expect(pulled.files).toEqual({ 'first.bin': join(dir.path, 'first.bin'), 'nested/second.bin': join(dir.path, 'nested', 'second.bin'), 'third.bin': join(dir.path, 'third.bin') });
+    expect(await tree(dir.path)).toEqual({ 'kept.txt': 'mine', 'first.bin': 'first new', 'nested/second.bin': 'second', 'third.bin': 'third' });
+    expect((await readdir(dir.path)).sort()).toEqual(['first.bin', 'kept.txt', 'nested', 'third.bin']);
   });
 });
 
@@ -150,11 +146,11 @@ describe('a stored blob whose size differs from the manifest', () => {
     store.corrupt(key, change(await readAll((await store.get(key)).body)));
     const message = new RegExp(`blob ${key} is ${storedSize} bytes in the store but the manifest records ${2 * MIB}.*Run verify, and push the file again`);
 
-    await expect(ranged.pull(pushed.ref, join(dir, 'pulled'))).rejects.toThrow(message);
-    await expect(ranged.pull(pushed.ref, join(dir, 'pulled'))).rejects.toThrow(IntegrityError);
-    expect(await tree(dir)).toEqual({});
+    await expect(ranged.pull(pushed.ref, join(dir.path, 'pulled'))).rejects.toThrow(message);
+    await expect(ranged.pull(pushed.ref, join(dir.path, 'pulled'))).rejects.toThrow(IntegrityError);
+    expect(await tree(dir.path)).toEqual({});
     await expect(ranged.openArtifact(pushed.ref, 'big.bin')).rejects.toThrow(IntegrityError);
-    loader = createLoader({ registry: ranged, cacheDir: join(dir, 'cache'), rangeThresholdBytes: MIB, rangeBytes: 256 * 1024 });
+    loader = createLoader({ registry: ranged, cacheDir: join(dir.path, 'cache'), rangeThresholdBytes: MIB, rangeBytes: 256 * 1024 });
     await expect(loader.load(pushed.ref)).rejects.toThrow(IntegrityError);
     await expect(loader.load(pushed.ref)).rejects.toThrow(message);
     expect((await ranged.verify()).corrupt).toEqual([expect.objectContaining({ digest: pushed.manifest.artifacts[0]!.digest, problem: expect.stringMatching(message) })]);

@@ -1,25 +1,17 @@
-import { afterEach, beforeEach, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { MemoryStore, createRegistry } from '../src/index.js';
 import { NotFoundError, createLoader, createRegistryReader } from '../src/loader/index.js';
+import { tempDirPerTest } from '../src/testing/index.js';
 import { BUNDLED_PACKAGES, bundlePackage } from '../../../scripts/bundle-dist.mjs';
 
 const coreDir = fileURLToPath(new URL('..', import.meta.url));
 const builtEntry = join(coreDir, 'dist/loader/index.js');
-let cacheDir: string;
-
-beforeEach(async () => {
-  cacheDir = await mkdtemp(join(tmpdir(), 'modelreg-loader-entry-'));
-});
-
-afterEach(async () => {
-  await rm(cacheDir, { recursive: true, force: true });
-});
+const cache = tempDirPerTest('loader-entry');
 
 it('loads production through a read-only RegistryReader, the way a serverless function does', async () => {
   const backend = new MemoryStore();
@@ -30,7 +22,7 @@ it('loads production through a read-only RegistryReader, the way a serverless fu
   const reader = createRegistryReader({ backend, prefix: 'team' });
   expect(reader.location).toBe(writer.location); // one cache serves both
   expect('push' in reader).toBe(false);
-  const model = await createLoader({ registry: reader, cacheDir }).load('shop/sales/xgb@production');
+  const model = await createLoader({ registry: reader, cacheDir: cache.path }).load('shop/sales/xgb@production');
   expect(model.version).toBe(pushed.version);
   expect(await readFile(join(model.dir, 'model.bin'), 'utf8')).toBe('weights v1');
   await expect(reader.resolve('shop/sales/xgb@staging')).rejects.toBeInstanceOf(NotFoundError);

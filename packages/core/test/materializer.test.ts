@@ -1,21 +1,20 @@
-import { afterEach, beforeEach, expect, it } from '@jest/globals';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { beforeEach, expect, it } from '@jest/globals';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MemoryStore, type Manifest, createRegistry } from '../src/index.js';
+import { tempDirPerTest } from '../src/testing/index.js';
 import { CacheLayout } from '../src/loader/cache-layout.js';
 import { FileVerifier } from '../src/loader/file-verifier.js';
 import { Materializer } from '../src/loader/materializer.js';
 
-let cacheDir: string;
+const cache = tempDirPerTest('materializer');
 let layout: CacheLayout;
 let manifest: Manifest;
 let blobPaths: string[];
 const bodies = [Buffer.alloc(10_000, 1), Buffer.from('{"vocab":3}')];
 
 beforeEach(async () => {
-  cacheDir = await mkdtemp(join(tmpdir(), 'modelreg-materializer-'));
-  layout = new CacheLayout(cacheDir, 'test');
+  layout = new CacheLayout(cache.path, 'test');
   const registry = createRegistry({ backend: new MemoryStore() });
   await registry.push('shop/sales/xgb', [
     { name: 'model.bin', body: bodies[0]! },
@@ -29,22 +28,20 @@ beforeEach(async () => {
   }
 });
 
-afterEach(() => rm(cacheDir, { recursive: true, force: true }));
-
 /** A filesystem that cannot hard-link (FAT, some network and overlay mounts), as `link` reports it. */
 const linkRefused = async () => {
   throw Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' });
 };
 
 it('hard-links a version folder to the cached blobs where the filesystem allows', async () => {
-  const dir = join(cacheDir, 'version');
+  const dir = join(cache.path, 'version');
   await new Materializer(layout, new FileVerifier('once')).materialize(dir, manifest, blobPaths, 'v1');
   const [file, blob] = await Promise.all([stat(layout.artifact(dir, 'model.bin')), stat(blobPaths[0]!)]);
   expect(file.ino).toBe(blob.ino);
 });
 
 it('copies the files where the filesystem cannot link, and rebuilds the folder when a copy is corrupt', async () => {
-  const dir = join(cacheDir, 'version');
+  const dir = join(cache.path, 'version');
   const materializer = new Materializer(layout, new FileVerifier('always'), linkRefused);
   await materializer.materialize(dir, manifest, blobPaths, 'v1');
 
@@ -64,6 +61,6 @@ it('reports a link error that is not about the filesystem instead of copying ove
   const denied = async () => {
     throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
   };
-  await expect(new Materializer(layout, new FileVerifier('once'), denied).materialize(join(cacheDir, 'version'), manifest, blobPaths, 'v1')).rejects.toThrow(/EACCES/);
+  await expect(new Materializer(layout, new FileVerifier('once'), denied).materialize(join(cache.path, 'version'), manifest, blobPaths, 'v1')).rejects.toThrow(/EACCES/);
   expect(await readdir(layout.tmp)).toEqual([]); // neither the half-built folder nor the link probe is left
 });

@@ -1,17 +1,13 @@
-import { afterEach, beforeEach, expect, it } from '@jest/globals';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { expect, it } from '@jest/globals';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInputError, KeyScheme, MemoryStore, createRegistry, sha256 } from '../src/index.js';
+import { tempDirPerTest } from '../src/testing/index.js';
 
 // A push hashes a file, then reads it again to upload it (on stores that do not stage, such as S3).
 // A training job still writing the file in between must not leave a blob whose bytes differ from its digest.
 const keys = new KeyScheme('');
-let folder: string;
-beforeEach(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'modelreg-changed-'));
-});
-afterEach(() => rm(folder, { recursive: true, force: true }));
+const folder = tempDirPerTest('changed');
 
 async function blobKeys(store: MemoryStore): Promise<string[]> {
   const found: string[] = [];
@@ -29,7 +25,7 @@ it.each([
 ])('refuses a file %s between hashing and upload, and stores nothing', async (_case, change) => {
   const store = new MemoryStore();
   const registry = createRegistry({ backend: store });
-  const path = join(folder, 'model.bin');
+  const path = join(folder.path, 'model.bin');
   await writeFile(path, 'A'.repeat(5000));
   // The upload starts right after the store is asked whether the blob exists: change the file then.
   const head = store.head.bind(store);
@@ -47,7 +43,7 @@ it.each([
 it('pushes a file that nothing writes to meanwhile (the check costs no false alarm)', async () => {
   const store = new MemoryStore();
   const registry = createRegistry({ backend: store });
-  const path = join(folder, 'model.bin');
+  const path = join(folder.path, 'model.bin');
   await writeFile(path, 'A'.repeat(5000));
   await registry.push('s/p/t', [{ name: 'model', body: path }]);
   expect(await blobKeys(store)).toEqual([keys.blobKey(sha256('A'.repeat(5000)))]);

@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CountingStore, pseudoRandomStream } from '../src/testing/helpers.js';
+import { tempDirPerTest } from '../src/testing/index.js';
 import {
   AbortedError, BackendError, type Digest, IntegrityError, KeyScheme, type ProgressEvent, sha256, type PutBody, type PutOptions, type PutResult, readAll,
   ConflictError, InvalidInputError, InvalidManifestError, MemoryStore, NotFoundError, Registry, UnsafeStoreError, createRegistry,
@@ -14,15 +15,11 @@ import {
 const keys = new KeyScheme('');
 let store: MemoryStore;
 let registry: Registry;
-let dir: string;
+const dir = tempDirPerTest('registry');
 
 beforeEach(async () => {
   store = new MemoryStore();
   registry = createRegistry({ backend: store });
-  dir = await mkdtemp(join(tmpdir(), 'modelreg-registry-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 const one = (text: string) => [{ name: 'model.bin', body: Buffer.from(text) }];
@@ -144,14 +141,14 @@ describe('push', () => {
 
   it('reports progress per artifact and per byte, on push and on pull', async () => {
     const big = Buffer.alloc(3 * 1024 * 1024 + 5, 7);
-    const file = join(dir, 'big.bin');
+    const file = join(dir.path, 'big.bin');
     await writeFile(file, big);
     const pushEvents: ProgressEvent[] = [];
     const pushed = await registry.push('shop/sales/xgb', [{ name: 'a', body: Buffer.from('aaa') }, { name: 'big', body: file }], {}, {
       onProgress: (event) => pushEvents.push(event),
     });
     const pullEvents: ProgressEvent[] = [];
-    await registry.pull(pushed.ref, join(dir, 'out'), { onProgress: (event) => pullEvents.push(event) });
+    await registry.pull(pushed.ref, join(dir.path, 'out'), { onProgress: (event) => pullEvents.push(event) });
     for (const events of [pushEvents, pullEvents]) {
       const ofBig = events.filter((event) => event.artifact === 'big');
       expect(ofBig[0]).toEqual({ type: 'artifact-start', artifact: 'big', size: big.length });
@@ -166,7 +163,7 @@ describe('push', () => {
 
   it('hashes a large file on a worker thread to the same digest, and stops when aborted', async () => {
     const { stream, digest } = pseudoRandomStream(17 * 1024 * 1024 + 3);
-    const file = join(dir, 'large.bin');
+    const file = join(dir.path, 'large.bin');
     await pipeline(stream, createWriteStream(file));
     const pushed = await registry.push('shop/sales/xgb', [{ name: 'large.bin', body: file }]);
     expect(pushed.manifest.artifacts[0]).toMatchObject({ digest, size: 17 * 1024 * 1024 + 3 });
@@ -194,7 +191,7 @@ describe('push', () => {
 
     counting.reset();
     const progress: number[] = [];
-    const pulled = await ranged.pull(pushed.ref, join(dir, 'ranged'), {
+    const pulled = await ranged.pull(pushed.ref, join(dir.path, 'ranged'), {
       onProgress: (event) => event.type === 'artifact-progress' && progress.push(event.transferredBytes),
     });
     expect(sha256(await readFile(pulled.files['big.bin']!))).toBe(digest);
@@ -202,8 +199,8 @@ describe('push', () => {
     expect(progress.at(-1)).toBe(1024 * 1024 + 17);
 
     store.corrupt(blobKeyOf(pushed.manifest.artifacts[0]!.digest), Buffer.alloc(1024 * 1024 + 17, 1));
-    await expect(ranged.pull(pushed.ref, join(dir, 'tampered'))).rejects.toThrow(IntegrityError);
-    expect(await readdir(join(dir, 'tampered')).catch(() => [])).toEqual([]);
+    await expect(ranged.pull(pushed.ref, join(dir.path, 'tampered'))).rejects.toThrow(IntegrityError);
+    expect(await readdir(join(dir.path, 'tampered')).catch(() => [])).toEqual([]);
   });
 
   it('pulls from a manifest already read without reading it again', async () => {
@@ -212,7 +209,7 @@ describe('push', () => {
     const pushed = await counted.push('shop/sales/xgb', one('weights'));
     const manifest = await counted.manifest(pushed.ref);
     counting.reset();
-    const pulled = await counted.pull(manifest, join(dir, 'from-manifest'));
+    const pulled = await counted.pull(manifest, join(dir.path, 'from-manifest'));
     expect(pulled.ref).toBe(pushed.ref);
     expect(await readFile(pulled.files['model.bin']!, 'utf8')).toBe('weights');
     expect(counting.counts).toMatchObject({ get: 1, head: 0, list: 0 }); // the blob only
@@ -222,8 +219,8 @@ describe('push', () => {
     // The first artifact is the largest, so it finishes last.
     const names = ['z-large', 'a-small', 'm-small'];
     const pushed = await registry.push('shop/sales/xgb', names.map((name, index) => ({ name, body: Buffer.alloc(index === 0 ? 4 * 1024 * 1024 : 1, index) })));
-    expect(Object.keys((await registry.pull(pushed.ref, join(dir, 'ordered'))).files)).toEqual(names);
-    const chosen = await registry.pull(pushed.ref, join(dir, 'chosen'), { artifacts: ['m-small', 'z-large', 'm-small'] });
+    expect(Object.keys((await registry.pull(pushed.ref, join(dir.path, 'ordered'))).files)).toEqual(names);
+    const chosen = await registry.pull(pushed.ref, join(dir.path, 'chosen'), { artifacts: ['m-small', 'z-large', 'm-small'] });
     expect(Object.keys(chosen.files)).toEqual(['z-large', 'm-small']);
   });
 });
@@ -369,11 +366,11 @@ describe('folds and stacks', () => {
       { name: `folds/${fold}/scaler.bin`, body: Buffer.from(`scaler ${fold}`), kind: 'transformer' as const, fold },
     ]);
     await registry.push('shop/sales/cv', [...artifacts, { name: 'report.json', body: Buffer.from('{}'), kind: 'other' }]);
-    const folds = await registry.pullFolds('shop/sales/cv', dir);
+    const folds = await registry.pullFolds('shop/sales/cv', dir.path);
     expect(folds.map((fold) => fold.fold)).toEqual([0, 1, 2]);
     expect(Object.keys(folds[1]!.files).sort()).toEqual(['folds/1/model.bin', 'folds/1/scaler.bin']);
     expect(await readFile(folds[2]!.files['folds/2/model.bin']!, 'utf8')).toBe('model 2');
-    expect(await readdir(dir)).toEqual(['folds']); // report.json was not pulled
+    expect(await readdir(dir.path)).toEqual(['folds']); // report.json was not pulled
   });
 
   it('pulls a meta-model and its source models in declared order', async () => {
@@ -382,7 +379,7 @@ describe('folds and stacks', () => {
     await registry.push('shop/sales/stack', [{ name: 'meta.bin', body: Buffer.from('meta'), kind: 'meta_model' }], {
       dependencies: [{ ref: 'shop/sales/lgbm@1' }, { ref: 'shop/sales/xgb@latest' }],
     });
-    const stack = await registry.pullStack('shop/sales/stack', dir);
+    const stack = await registry.pullStack('shop/sales/stack', dir.path);
     expect(await readFile(stack.meta.files['meta.bin']!, 'utf8')).toBe('meta');
     expect(stack.sources.map((source) => source.pulled.ref)).toEqual(['shop/sales/lgbm@1', 'shop/sales/xgb@1']);
     expect(await readFile(stack.sources[1]!.pulled.files['model.bin']!, 'utf8')).toBe('xgb');
@@ -413,7 +410,7 @@ describe('bad input leaves stored data intact', () => {
     await store.put(key, Buffer.from('{"truncated":'));
     const before = await snapshot(store);
     await expect(registry.manifest('shop/sales/xgb@1')).rejects.toThrow(InvalidManifestError);
-    await expect(registry.pull('shop/sales/xgb@1', dir)).rejects.toThrow(`Manifest ${key} is not valid JSON`);
+    await expect(registry.pull('shop/sales/xgb@1', dir.path)).rejects.toThrow(`Manifest ${key} is not valid JSON`);
     expect(await snapshot(store)).toEqual(before);
   });
 
@@ -421,16 +418,16 @@ describe('bad input leaves stored data intact', () => {
     const manifest = await registry.manifest('shop/sales/xgb@1');
     store.corrupt(keys.blobKey(manifest.artifacts[0]!.digest), Buffer.from('kepT'));
     const before = await snapshot(store);
-    await expect(registry.pull('shop/sales/xgb@1', dir)).rejects.toThrow(/model.bin" does not match sha256:.*content hashes to/);
-    expect(await readdir(dir)).toEqual([]);
+    await expect(registry.pull('shop/sales/xgb@1', dir.path)).rejects.toThrow(/model.bin" does not match sha256:.*content hashes to/);
+    expect(await readdir(dir.path)).toEqual([]);
     expect(await snapshot(store)).toEqual(before);
   });
 
   it('writes nothing when a file goes missing between validation and upload of another', async () => {
-    const path = join(dir, 'ok.bin');
+    const path = join(dir.path, 'ok.bin');
     await writeFile(path, 'fine');
     const before = await snapshot(store);
-    await expect(registry.push('shop/sales/xgb', [{ name: 'ok', body: path }, { name: 'gone', body: join(dir, 'gone.bin') }])).rejects.toThrow(/gone.bin does not exist/);
+    await expect(registry.push('shop/sales/xgb', [{ name: 'ok', body: path }, { name: 'gone', body: join(dir.path, 'gone.bin') }])).rejects.toThrow(/gone.bin does not exist/);
     expect(await snapshot(store)).toEqual(before);
   });
 });
