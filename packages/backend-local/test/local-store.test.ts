@@ -1,21 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { GuardedStore, IntegrityError, InvalidInputError, InvalidManifestError, KeyScheme, createRegistry, type ObjectStore } from '@modelreg/core';
+import { tempDirPerTest } from '@modelreg/core/testing';
 import { INTERNAL_FOLDER, LocalStore } from '../src/index.js';
 
-let root: string;
+const root = tempDirPerTest('local');
 let store: LocalStore;
 
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'modelreg-local-'));
-  store = new LocalStore({ root });
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
+  store = new LocalStore({ root: root.path });
 });
 
 async function snapshot(target: ObjectStore): Promise<Record<string, string>> {
@@ -27,7 +23,7 @@ async function snapshot(target: ObjectStore): Promise<Record<string, string>> {
 describe('LocalStore', () => {
   it('validates its options, naming the field', () => {
     expect(() => new LocalStore({ root: '' })).toThrow(/Invalid LocalStore options: root: must name a folder/);
-    expect(() => new LocalStore({ root, fsync: true } as never)).toThrow(InvalidInputError);
+    expect(() => new LocalStore({ root: root.path, fsync: true } as never)).toThrow(InvalidInputError);
   });
 
   it('refuses keys that could escape the folder or reach its own files', async () => {
@@ -50,12 +46,12 @@ describe('LocalStore', () => {
     });
     await expect(store.put('model.bin', failing)).rejects.toThrow(/network dropped/);
     expect(await snapshot(store)).toEqual({});
-    expect(await readdir(join(root, INTERNAL_FOLDER, 'tmp'))).toEqual([]);
+    expect(await readdir(join(root.path, INTERNAL_FOLDER, 'tmp'))).toEqual([]);
   });
 
   it('never lists its temp files, even ones a crashed process left behind', async () => {
     await store.put('a/object', Buffer.from('x'));
-    await writeFile(join(root, INTERNAL_FOLDER, 'tmp', 'left-by-a-crash'), 'partial');
+    await writeFile(join(root.path, INTERNAL_FOLDER, 'tmp', 'left-by-a-crash'), 'partial');
     expect(Object.keys(await snapshot(store))).toEqual(['a/object']);
   });
 
@@ -66,20 +62,20 @@ describe('LocalStore', () => {
     const prefixes: string[] = [];
     for await (const entry of store.list('models/s/p/t/', { delimiter: '/' })) if (entry.type === 'prefix') prefixes.push(entry.prefix);
     expect(prefixes).toEqual(['models/s/p/t/2/']);
-    expect(await readdir(join(root, 'models', 's', 'p', 't'))).toEqual(['2']);
+    expect(await readdir(join(root.path, 'models', 's', 'p', 't'))).toEqual(['2']);
   });
 });
 
 describe('registry on a local folder', () => {
   it('pushes a file through staging: blob stored once, no temp files left, re-push writes nothing new', async () => {
     const registry = createRegistry({ backend: store });
-    const file = join(root, '..', `${root.split('/').pop()}-model.bin`);
+    const file = join(root.path, '..', `${root.path.split('/').pop()}-model.bin`);
     await writeFile(file, Buffer.alloc(2 * 1024 * 1024, 3));
     try {
       const first = await registry.push('shop/sales/xgb', [{ name: 'model.bin', body: file }]);
       const second = await registry.push('shop/sales/xgb', [{ name: 'model.bin', body: file }]);
       expect([first.uploadedBytes, second.uploadedBytes]).toEqual([2 * 1024 * 1024, 0]);
-      expect(await readdir(join(root, INTERNAL_FOLDER, 'tmp'))).toEqual([]);
+      expect(await readdir(join(root.path, INTERNAL_FOLDER, 'tmp'))).toEqual([]);
       expect(Object.keys(await snapshot(store)).filter((key) => key.startsWith('blobs/'))).toHaveLength(1);
     } finally {
       await rm(file, { force: true });
@@ -88,8 +84,8 @@ describe('registry on a local folder', () => {
 
   it('pushes and pulls a large file by kernel copies: what is stored is what was hashed, and the pulled file is verified', async () => {
     const registry = createRegistry({ backend: store });
-    const file = join(root, '..', `${root.split('/').pop()}-large.bin`);
-    const out = join(root, '..', `${root.split('/').pop()}-large-out`);
+    const file = join(root.path, '..', `${root.path.split('/').pop()}-large.bin`);
+    const out = join(root.path, '..', `${root.path.split('/').pop()}-large-out`);
     const original = randomBytes(20 * 1024 * 1024); // above the size hashed on a worker thread
     await writeFile(file, original);
     try {
@@ -98,7 +94,7 @@ describe('registry on a local folder', () => {
       await writeFile(file, 'the source changed after the push');
       await registry.pull(pushed.ref, out);
       expect((await readFile(join(out, 'model.bin'))).equals(original)).toBe(true);
-      expect(await readdir(join(root, INTERNAL_FOLDER, 'tmp'))).toEqual([]);
+      expect(await readdir(join(root.path, INTERNAL_FOLDER, 'tmp'))).toEqual([]);
     } finally {
       await rm(file, { force: true });
       await rm(out, { recursive: true, force: true });
@@ -108,9 +104,9 @@ describe('registry on a local folder', () => {
   it('refuses a blob that grew on disk, by its size, before hashing it', async () => {
     const registry = createRegistry({ backend: store });
     const pushed = await registry.push('shop/sales/xgb', [{ name: 'model.bin', body: Buffer.from('genuine weights') }]);
-    const blobPath = join(root, ...new KeyScheme('').blobKey(pushed.manifest.artifacts[0]!.digest).split('/'));
+    const blobPath = join(root.path, ...new KeyScheme('').blobKey(pushed.manifest.artifacts[0]!.digest).split('/'));
     await appendFile(blobPath, ' and more');
-    const out = join(root, '..', `${root.split('/').pop()}-grown-out`);
+    const out = join(root.path, '..', `${root.path.split('/').pop()}-grown-out`);
     try {
       await expect(registry.pull(pushed.ref, out)).rejects.toThrow(/is 24 bytes in the store but the manifest records 15/);
       expect(await readdir(out)).toEqual([]);
@@ -122,7 +118,7 @@ describe('registry on a local folder', () => {
   it('reports a manifest corrupted on disk by key and changes nothing', async () => {
     const registry = createRegistry({ backend: store });
     await registry.push('shop/sales/xgb', [{ name: 'model.bin', body: Buffer.from('weights') }]);
-    const manifestPath = join(root, 'models', 'shop', 'sales', 'xgb', '1', 'manifest.json');
+    const manifestPath = join(root.path, 'models', 'shop', 'sales', 'xgb', '1', 'manifest.json');
     await writeFile(manifestPath, JSON.stringify({ store: 'shop', version: 1 }));
     const before = await snapshot(store);
     await expect(registry.manifest('shop/sales/xgb@1')).rejects.toThrow(InvalidManifestError);
@@ -133,9 +129,9 @@ describe('registry on a local folder', () => {
   it('detects a blob tampered with on disk and leaves no partial file', async () => {
     const registry = createRegistry({ backend: store });
     const pushed = await registry.push('shop/sales/xgb', [{ name: 'model.bin', body: Buffer.from('genuine weights') }]);
-    const blobPath = join(root, ...new KeyScheme('').blobKey(pushed.manifest.artifacts[0]!.digest).split('/'));
+    const blobPath = join(root.path, ...new KeyScheme('').blobKey(pushed.manifest.artifacts[0]!.digest).split('/'));
     await writeFile(blobPath, 'genuine weighTs');
-    const out = join(root, '..', `${root.split('/').pop()}-out`);
+    const out = join(root.path, '..', `${root.path.split('/').pop()}-out`);
     try {
       await expect(registry.pull(pushed.ref, out)).rejects.toBeInstanceOf(IntegrityError);
       expect(await readdir(out)).toEqual([]);
