@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { tempDirPerBlock } from '@modelreg/core/testing';
 import type { Browser } from 'playwright-core';
 import { CONTENT_SECURITY_POLICY } from '../src/index.js';
 import { launchBrowser, screenshot, visit, watchErrors } from './support/browser.js';
@@ -14,12 +14,11 @@ const HTML_METRIC = '<script>window.__xss="metric"</script>';
 const HTML_DESCRIPTION = '<svg onload="window.__xss=\'description\'"></svg><a href="javascript:window.__xss=1">x</a>';
 
 describe('modelreg ui security', () => {
-  let cwd: string;
+  const cwd = tempDirPerBlock('ui-security');
   let browser: Browser;
 
   beforeAll(async () => {
-    cwd = await mkdtemp(join(tmpdir(), 'modelreg-ui-security-'));
-    const registry = localRegistry(cwd);
+    const registry = localRegistry(cwd.path);
     for (const version of [1, 2]) {
       await registry.push('shop/xss/evil', [{ name: 'model.bin', body: Buffer.from(`v${version}`) }], {
         description: HTML_DESCRIPTION,
@@ -34,11 +33,10 @@ describe('modelreg ui security', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await rm(cwd, { recursive: true, force: true });
   });
 
   it('shows HTML and script from manifests as text on every page and runs none of it', async () => {
-    const ui = await startUi(cwd);
+    const ui = await startUi(cwd.path);
     try {
       const page = await browser.newPage();
       const errors = watchErrors(page);
@@ -74,7 +72,7 @@ describe('modelreg ui security', () => {
   });
 
   it('is read-only, sends a strict CSP, and on loopback answers only to loopback host names', async () => {
-    const ui = await startUi(cwd);
+    const ui = await startUi(cwd.path);
     try {
       for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
         for (const path of ['/', '/api/stats', '/api/artifact?store=shop&product=xss&type=evil&version=1&name=model.bin']) {
@@ -103,7 +101,7 @@ describe('modelreg ui security', () => {
   });
 
   it('requires the access token when listening beyond loopback, and a browser opening the printed URL keeps it in a cookie', async () => {
-    const ui = await startUi(cwd, ['--host', '0.0.0.0']);
+    const ui = await startUi(cwd.path, ['--host', '0.0.0.0']);
     try {
       const token = new URL(ui.url).searchParams.get('token')!;
       expect(token.length).toBeGreaterThanOrEqual(22);
@@ -134,25 +132,25 @@ describe('modelreg ui security', () => {
 
   it('takes a given token, and refuses one too short to be secret', async () => {
     const token = 'a-given-token-of-enough-length';
-    const ui = await startUi(cwd, ['--host', '0.0.0.0'], { MODELREG_UI_TOKEN: token });
+    const ui = await startUi(cwd.path, ['--host', '0.0.0.0'], { MODELREG_UI_TOKEN: token });
     try {
       expect(new URL(ui.url).searchParams.get('token')).toBe(token);
       expect((await fetch(`${ui.origin}/api/stores`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     } finally {
       await ui.stop();
     }
-    await expect(startUi(cwd, ['--host', '0.0.0.0', '--token', 'short'])).rejects.toThrow(/token: must be at least 22 characters/);
+    await expect(startUi(cwd.path, ['--host', '0.0.0.0', '--token', 'short'])).rejects.toThrow(/token: must be at least 22 characters/);
   });
 
   it('cuts the download of an artifact whose stored bytes no longer match their digest', async () => {
     const content = Buffer.alloc(1024 * 1024, 7); // many chunks: the damage is in the last one
-    const { manifest } = await localRegistry(cwd).push('shop/corrupt/model', [{ name: 'model.bin', body: content }]);
+    const { manifest } = await localRegistry(cwd.path).push('shop/corrupt/model', [{ name: 'model.bin', body: content }]);
     const hex = manifest.artifacts[0]!.digest.slice('sha256:'.length);
-    const blob = (await readdir(join(cwd, '.modelreg'), { recursive: true })).find((path) => path.endsWith(hex))!;
+    const blob = (await readdir(join(cwd.path, '.modelreg'), { recursive: true })).find((path) => path.endsWith(hex))!;
     const damaged = Buffer.from(content);
     damaged[damaged.length - 1]! ^= 1;
-    await writeFile(join(cwd, '.modelreg', blob), damaged);
-    const ui = await startUi(cwd);
+    await writeFile(join(cwd.path, '.modelreg', blob), damaged);
+    const ui = await startUi(cwd.path);
     try {
       const response = await fetch(`${ui.origin}/api/artifact?store=shop&product=corrupt&type=model&version=1&name=model.bin`);
       expect(response.status).toBe(200); // the headers leave before the last byte can be checked
@@ -172,7 +170,7 @@ describe('modelreg ui security', () => {
     const secret = 'c2VjcmV0LWFjY291bnQta2V5LXRoYXQtbXVzdC1uZXZlci1sZWFr';
     // Port 9 on loopback: nothing listens, so every registry read fails and its error is served.
     const connection = `DefaultEndpointsProtocol=http;AccountName=devaccount;AccountKey=${secret};BlobEndpoint=http://127.0.0.1:9/devaccount;Container=models`;
-    const ui = await startUi(cwd, ['--registry', connection]);
+    const ui = await startUi(cwd.path, ['--registry', connection]);
     try {
       expect(ui.stdout()).not.toContain(secret);
       // In parallel: the Azure SDK retries each failed read for a while before giving up.

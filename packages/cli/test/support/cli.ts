@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll } from '@jest/globals';
+import { beforeAll } from '@jest/globals';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDirPerBlock } from '@modelreg/core/testing';
 
 /** The built binary: tests run it as users do, so `pnpm build` must run first. */
 export const BIN = fileURLToPath(new URL('../../bin/modelreg.js', import.meta.url));
@@ -62,15 +63,11 @@ export async function withTempDir<T>(run: (dir: string) => Promise<T>): Promise<
  * copy, which saves a dozen process starts per test.
  */
 export function seededTempDirs(seed: (cwd: string) => Promise<void>): <T>(run: (cwd: string) => Promise<T>) => Promise<T> {
-  let template: string;
-  beforeAll(async () => {
-    template = await mkdtemp(join(tmpdir(), 'modelreg-cli-seed-'));
-    await seed(template);
-  });
-  afterAll(() => rm(template, { recursive: true, force: true }));
+  const template = tempDirPerBlock('cli-seed');
+  beforeAll(() => seed(template.path));
   return (run) =>
     withTempDir(async (dir) => {
-      await cp(template, dir, { recursive: true });
+      await cp(template.path, dir, { recursive: true });
       return run(dir);
     });
 }
