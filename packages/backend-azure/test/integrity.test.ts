@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { writeFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ContainerClient } from '@azure/storage-blob';
 import { IntegrityError, readAll } from '@modelreg/core';
+import { tempDirPerBlock } from '@modelreg/core/testing';
 import { AzureBlobStore } from '../src/index.js';
 import { createTestContainer, testAccount } from './support/azure.js';
 import { startCorruptingProxy } from './support/corrupting-proxy.js';
@@ -19,7 +19,7 @@ describe('AzureBlobStore uploads through a link that damages bytes', () => {
   let proxy: Awaited<ReturnType<typeof startCorruptingProxy>>;
   let damaged: AzureBlobStore;
   let direct: AzureBlobStore;
-  let folder: string;
+  const folder = tempDirPerBlock('azure-integrity');
 
   beforeAll(async () => {
     container = await createTestContainer('integrity');
@@ -28,12 +28,10 @@ describe('AzureBlobStore uploads through a link that damages bytes', () => {
     const options = { ...account, container: container.containerName, blockSize: BLOCK, concurrency: 2 };
     damaged = new AzureBlobStore({ ...options, endpoint: proxy.endpoint });
     direct = new AzureBlobStore(options);
-    folder = await mkdtemp(join(tmpdir(), 'modelreg-azure-integrity-'));
   });
   afterAll(async () => {
     await proxy.stop();
     await container.deleteIfExists();
-    await rm(folder, { recursive: true, force: true });
   });
 
   it.each([
@@ -42,7 +40,7 @@ describe('AzureBlobStore uploads through a link that damages bytes', () => {
   ])('refuses %s whose bytes were damaged in transit, with IntegrityError, and stores nothing', async (_, size) => {
     const key = `damaged-${size}`;
     await expect(damaged.put(key, Readable.from([marked(size)]), { size })).rejects.toBeInstanceOf(IntegrityError);
-    const path = join(folder, `${key}.bin`);
+    const path = join(folder.path, `${key}.bin`);
     await writeFile(path, marked(size));
     await expect(damaged.putFile(key, path, { size })).rejects.toBeInstanceOf(IntegrityError);
     expect(await direct.head(key)).toBeUndefined();
@@ -50,7 +48,7 @@ describe('AzureBlobStore uploads through a link that damages bytes', () => {
 
   it('stores the same bytes whole over an undamaged link', async () => {
     const size = 4 * BLOCK + 100;
-    const path = join(folder, 'whole.bin');
+    const path = join(folder.path, 'whole.bin');
     await writeFile(path, marked(size));
     await direct.putFile('whole', path, { size });
     expect((await readAll((await direct.get('whole')).body)).equals(marked(size))).toBe(true);

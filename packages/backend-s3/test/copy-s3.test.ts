@@ -1,9 +1,6 @@
-import { afterEach, expect, it } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { expect, it } from '@jest/globals';
 import { AbortedError, copyRegistry, createRegistry, openRegistry } from '@modelreg/core';
-import { pseudoRandomStream } from '@modelreg/core/testing';
+import { pseudoRandomStream, tempDirPerTest } from '@modelreg/core/testing';
 import { runCopySession } from '../../cli/test/support/copy-session.js';
 import { createTestStore, s3TestConfig, uniquePrefixes } from './support/s3-test-config.js';
 
@@ -11,11 +8,7 @@ const MIB = 1024 * 1024;
 const LINE = 'shop/sales/xgb';
 /** A prefix no other test uses; its objects are deleted after the test. */
 const uniquePrefix = uniquePrefixes('copy');
-const folders: string[] = [];
-
-afterEach(async () => {
-  for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true });
-});
+const folder = tempDirPerTest('copy-s3');
 
 it('copies a local registry to S3 and from S3 back to a local folder with the CLI', async () => {
   const { bucket, endpoint, region, accessKeyId, secretAccessKey } = s3TestConfig();
@@ -24,9 +17,7 @@ it('copies a local registry to S3 and from S3 back to a local folder with the CL
 });
 
 it('streams a multipart-sized blob from a local registry to S3, resumes after an abort mid-upload, and verifies what arrived', async () => {
-  const folder = await mkdtemp(join(tmpdir(), 'modelreg-copy-s3-'));
-  folders.push(folder);
-  const local = await openRegistry(folder);
+  const local = await openRegistry(folder.path);
   const size = 24 * MIB;
   const { stream, digest } = pseudoRandomStream(size, 'copy-s3');
   await local.push(LINE, [{ name: 'model.bin', body: stream }]);
@@ -34,7 +25,7 @@ it('streams a multipart-sized blob from a local registry to S3, resumes after an
   const destination = { backend: createTestStore({ prefix: uniquePrefix(), partSize: 5 * MIB }) };
 
   const controller = new AbortController();
-  const interrupted = copyRegistry(folder, destination, {
+  const interrupted = copyRegistry(folder.path, destination, {
     signal: controller.signal,
     onProgress: (event) => void (event.type === 'artifact-progress' && event.transferredBytes >= 8 * MIB && controller.abort()),
   });
@@ -42,12 +33,12 @@ it('streams a multipart-sized blob from a local registry to S3, resumes after an
   const s3 = createRegistry(destination);
   expect(await s3.stores()).toEqual([]); // nothing committed
 
-  const resumed = await copyRegistry(folder, destination);
+  const resumed = await copyRegistry(folder.path, destination);
   expect(resumed).toMatchObject({ versions: { copied: [`${LINE}@1`] }, aliases: { copied: [`${LINE}@production`] }, blobs: { copied: 1, copiedBytes: size } });
   expect((await s3.manifest(`${LINE}@production`)).artifacts[0]!.digest).toBe(digest);
   expect(await s3.verify()).toMatchObject({ ok: true, checkedBlobs: 1 });
 
-  const again = await copyRegistry(folder, destination);
+  const again = await copyRegistry(folder.path, destination);
   expect(again.blobs).toEqual({ copied: 0, copiedBytes: 0, present: 0, presentBytes: 0 });
   expect(again.versions.unchanged).toEqual([`${LINE}@1`]);
 });

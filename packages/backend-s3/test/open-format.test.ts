@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { IntegrityError, createLoader, createRegistry } from '@modelreg/core';
+import { tempDirPerBlock } from '@modelreg/core/testing';
 import { pseudoRandomStream } from '@modelreg/core/testing/helpers';
 import { Client } from 'minio';
 import { createTestStore, s3TestConfig } from './support/s3-test-config.js';
@@ -131,10 +132,9 @@ describe('a registry written by plain S3 calls (minio client), read by modelreg'
   const files = { 'model.bin': randomBytes(3 * 1024 * 1024 + 1), 'encoder.json': Buffer.from('{"classes": 3}') };
   const digestOf = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
   const lineKey = `${prefix}/models/${encodeId(line.store)}/${encodeId(line.product)}/${encodeId(line.type)}`;
-  let cacheDir: string;
+  const cache = tempDirPerBlock('open-format');
 
   beforeAll(async () => {
-    cacheDir = await mkdtemp(join(tmpdir(), 'modelreg-open-format-'));
     for (const bytes of Object.values(files)) {
       const hex = digestOf(bytes);
       await minio.putObject(config.bucket, `${prefix}/blobs/sha256/${hex.slice(0, 2)}/${hex}`, bytes, bytes.length);
@@ -155,7 +155,6 @@ describe('a registry written by plain S3 calls (minio client), read by modelreg'
   afterAll(async () => {
     const keys = (await listWithMinio(`${prefix}/`)).map(({ key }) => `${prefix}/${key}`);
     if (keys.length > 0) await minio.removeObjects(config.bucket, keys);
-    await rm(cacheDir, { recursive: true, force: true });
   });
 
   test('resolves, verifies and loads through the loader', async () => {
@@ -167,7 +166,7 @@ describe('a registry written by plain S3 calls (minio client), read by modelreg'
     expect((await registry.manifest(ref)).metrics).toEqual({ rmse: 0.12 });
     expect(await registry.verify()).toMatchObject({ ok: true, checkedBlobs: 2 });
 
-    const loader = createLoader({ registry, cacheDir });
+    const loader = createLoader({ registry, cacheDir: cache.path });
     try {
       const model = await loader.load(ref);
       for (const [name, bytes] of Object.entries(files)) expect((await readFile(model.files[name]!)).equals(bytes)).toBe(true);
