@@ -19,7 +19,7 @@ export interface TempDir {
  * afterEach that must still find the folder (closing something that writes into it) comes before it.
  */
 export function tempDirPerTest(label: string): TempDir {
-  return tempDirBetween(`tempDirPerTest('${label}')`, label, beforeEach, afterEach, 'inside a test or its beforeEach/afterEach hooks');
+  return registerTempDir(`tempDirPerTest('${label}')`, label, beforeEach, afterEach, 'inside a test or its beforeEach/afterEach hooks');
 }
 
 /**
@@ -28,7 +28,7 @@ export function tempDirPerTest(label: string): TempDir {
  * both registered by this call (so a beforeAll that reads `.path` comes after it).
  */
 export function tempDirPerBlock(label: string): TempDir {
-  return tempDirBetween(`tempDirPerBlock('${label}')`, label, beforeAll, afterAll, 'inside the tests and hooks of the file or describe block that made it');
+  return registerTempDir(`tempDirPerBlock('${label}')`, label, beforeAll, afterAll, 'inside the tests and hooks of the file or describe block that made it');
 }
 
 type Hook = (run: () => Promise<void>) => void;
@@ -36,7 +36,7 @@ type Hook = (run: () => Promise<void>) => void;
 // A label is part of a folder name: a separator or `..` would place the folder outside os.tmpdir().
 const FOLDER_NAME_PART = /^[\w-]+$/;
 
-function tempDirBetween(call: string, label: string, create: Hook, remove: Hook, availability: string): TempDir {
+function registerTempDir(call: string, label: string, create: Hook, remove: Hook, availability: string): TempDir {
   if (!FOLDER_NAME_PART.test(label)) {
     throw new InvalidInputError(`${call}: the label becomes part of a folder name; use letters, digits, '_' and '-' only`);
   }
