@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ConflictError, IntegrityError, KeyScheme, Registry, readAll, sha256, type ObjectStore } from '../index.js';
 import { gcRaceTests } from './gc-race.js';
 import { PrefixedStore, randomPrefix } from './helpers.js';
+import { tempDirPerTest } from './temp-dirs.js';
 
 export interface RegistryConformanceOptions {
   name: string;
@@ -28,7 +28,7 @@ export function runRegistryConformance(options: RegistryConformanceOptions): voi
     let root: ObjectStore;
     let prefix: string;
     let registry: Registry;
-    let workDir: string;
+    const workDir = tempDirPerTest('e2e');
 
     beforeAll(async () => {
       root = await options.createStore();
@@ -39,15 +39,13 @@ export function runRegistryConformance(options: RegistryConformanceOptions): voi
     beforeEach(async () => {
       prefix = randomPrefix('registry');
       registry = new Registry({ backend: root, prefix });
-      workDir = await mkdtemp(join(tmpdir(), 'modelreg-e2e-'));
     });
     afterEach(async () => {
       await new PrefixedStore(root, prefix).clear();
-      await rm(workDir, { recursive: true, force: true });
     });
 
     async function sampleFiles() {
-      const modelPath = join(workDir, 'model.bin');
+      const modelPath = join(workDir.path, 'model.bin');
       await writeFile(modelPath, Buffer.alloc(3 * 1024 * 1024, 7));
       return [
         { name: 'model.bin', body: modelPath },
@@ -62,7 +60,7 @@ export function runRegistryConformance(options: RegistryConformanceOptions): voi
       expect(pushed.uploadedBytes).toBe(3 * 1024 * 1024 + 21 + 12);
       expect((await registry.resolve(`${LINE}@latest`)).version).toBe(1);
 
-      const pulled = await registry.pull(`${LINE}@1`, join(workDir, 'out'));
+      const pulled = await registry.pull(`${LINE}@1`, join(workDir.path, 'out'));
       expect(await readFile(pulled.files['encoder.json']!, 'utf8')).toBe('{"classes":["a","b"]}');
       expect(await readFile(pulled.files['scaler.pkl']!, 'utf8')).toBe('scaler bytes');
       expect(sha256(await readFile(pulled.files['model.bin']!))).toBe(pushed.manifest.artifacts[0]!.digest);
@@ -137,7 +135,7 @@ export function runRegistryConformance(options: RegistryConformanceOptions): voi
     it('fails a pull of a tampered blob with IntegrityError and leaves no file behind', async () => {
       const pushed = await registry.push(LINE, [{ name: 'weights.bin', body: Buffer.from('genuine weights') }]);
       await root.put(new KeyScheme(prefix).blobKey(pushed.manifest.artifacts[0]!.digest), Buffer.from('tampered weight'));
-      const out = join(workDir, 'pulled');
+      const out = join(workDir.path, 'pulled');
       await expect(registry.pull(pushed.ref, out)).rejects.toBeInstanceOf(IntegrityError);
       expect(await readdir(out).catch(() => [])).toEqual([]);
       await expect(readAll(await registry.openArtifact(pushed.ref, 'weights.bin'))).rejects.toBeInstanceOf(IntegrityError);

@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,6 +8,7 @@ import {
   AbortedError, GuardedStore, InvalidInputError, NotFoundError, PreconditionFailedError, readAll, type ListEntry, type ObjectStore, type StoreCapabilities,
 } from '../backend.js';
 import { PrefixedStore, pseudoRandomStream, randomPrefix, sampleMemory } from './helpers.js';
+import { tempDirPerTest } from './temp-dirs.js';
 
 export interface StoreConformanceOptions {
   /** Shown in test names, e.g. `local` or `s3 (ceph rgw)`. */
@@ -321,13 +321,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     });
 
     describe(options.putsFiles ? 'file uploads by ranges (putFile)' : 'without putFile', () => {
-      let folder: string;
-      beforeEach(async () => {
-        folder = await mkdtemp(join(tmpdir(), 'modelreg-put-file-'));
-      });
-      afterEach(async () => {
-        await rm(folder, { recursive: true, force: true });
-      });
+      const folder = tempDirPerTest('put-file');
 
       it(options.putsFiles ? 'offers putFile()' : 'does not offer putFile()', () => {
         expect(typeof backend.putFile).toBe(options.putsFiles ? 'function' : 'undefined');
@@ -335,7 +329,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
 
       describeWhen(options.putsFiles === true)('putFile', () => {
         it('stores the first `size` bytes of a file of several MiB, reporting the bytes sent', async () => {
-          const path = join(folder, 'model.bin');
+          const path = join(folder.path, 'model.bin');
           const bytes = await readAll(pseudoRandomStream(3 * 1024 * 1024 + 123, 'put-file').stream);
           await writeFile(path, Buffer.concat([bytes, Buffer.from('appended after hashing')]));
           let reported = 0;
@@ -346,7 +340,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         });
 
         it('creates only when absent with ifNoneMatch "*", leaving the existing object whole', async () => {
-          const path = join(folder, 'small.bin');
+          const path = join(folder.path, 'small.bin');
           await writeFile(path, 'second');
           await store.put('file/once', Buffer.from('first'));
           await expect(store.putFile!('file/once', path, { size: 6, ifNoneMatch: '*' })).rejects.toBeInstanceOf(PreconditionFailedError);
@@ -354,7 +348,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         });
 
         it('fails on a file shorter than `size` and leaves no object', async () => {
-          const path = join(folder, 'short.bin');
+          const path = join(folder.path, 'short.bin');
           await writeFile(path, Buffer.alloc(1024 * 1024, 1));
           await expect(store.putFile!('file/short', path, { size: 2 * 1024 * 1024 + 1 })).rejects.toBeInstanceOf(InvalidInputError);
           expect(await store.head('file/short')).toBeUndefined();
@@ -362,7 +356,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
 
         it('publishes nothing when beforeCommit fails, for a file of one block and of several', async () => {
           for (const size of [1000, 9 * 1024 * 1024]) {
-            const path = join(folder, `checked-${size}.bin`);
+            const path = join(folder.path, `checked-${size}.bin`);
             await writeFile(path, Buffer.alloc(size, 7));
             let called = 0;
             const refuse = async () => {
@@ -405,16 +399,10 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     });
 
     describeWhen(capabilities.fileCopy)('kernel file copies', () => {
-      let folder: string;
-      beforeEach(async () => {
-        folder = await mkdtemp(join(tmpdir(), 'modelreg-file-copy-'));
-      });
-      afterEach(async () => {
-        await rm(folder, { recursive: true, force: true });
-      });
+      const folder = tempDirPerTest('file-copy');
 
       it('stages a copy of a local file that reads back before and after its commit, and leaves the source alone', async () => {
-        const source = join(folder, 'source.bin');
+        const source = join(folder.path, 'source.bin');
         await writeFile(source, 'file bytes');
         const staged = await store.stageFile!(source);
         expect(await readFile(staged.path, 'utf8')).toBe('file bytes');
@@ -430,11 +418,11 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
 
       it('copies an object into a new file, never over an existing one', async () => {
         await store.put('object/key', Buffer.from('object bytes'));
-        const target = join(folder, 'target.bin');
+        const target = join(folder.path, 'target.bin');
         await store.copyToFile!('object/key', target);
         expect(await readFile(target, 'utf8')).toBe('object bytes');
         await expect(store.copyToFile!('object/key', target)).rejects.toThrow();
-        await expect(store.copyToFile!('missing/key', join(folder, 'other.bin'))).rejects.toBeInstanceOf(NotFoundError);
+        await expect(store.copyToFile!('missing/key', join(folder.path, 'other.bin'))).rejects.toBeInstanceOf(NotFoundError);
       });
     });
   });
