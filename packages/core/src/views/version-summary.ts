@@ -1,21 +1,18 @@
 import { type ModelName, formatName } from '../format/keys.js';
 import type { Manifest } from '../format/manifest.js';
 import type { AliasInfo, CallOptions } from '../registry/types.js';
+import type { LineVersion } from '../registry/line-versions.js';
 
-/** One row of `modelreg ls` / `modelreg versions` and of the web view's version table: a version without its artifact list. */
-export interface VersionSummary {
+/**
+ * One row of `modelreg ls` / `modelreg versions` and of the web view's version table: a version
+ * without its artifact list. The catalog's `LineVersion` plus where the version lives and its aliases.
+ */
+export interface VersionSummary extends LineVersion {
   ref: string;
   store: string;
   product: string;
   type: string;
-  version: number;
-  createdAt: string;
   description: string;
-  tags: Record<string, string>;
-  metrics: Record<string, number>;
-  artifacts: number;
-  /** Sum of the artifact sizes, in bytes. */
-  size: number;
   /** Aliases pointing at this version now. */
   aliases: string[];
 }
